@@ -1,0 +1,206 @@
+package dev.keycloaktwofactor.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keycloaktwofactor.common.UserNotice;
+import dev.keycloaktwofactor.policy.Deauthorizer;
+import dev.keycloaktwofactor.policy.FlowBinding;
+import dev.keycloaktwofactor.policy.InvalidSettingException;
+import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import dev.keycloaktwofactor.sms.SmsGateway;
+import org.keycloak.Config;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /admin/realms/{realm}/twofactor}: the realm's Security settings and per-user 2FA operations. */
+public class TwoFactorAdminResource {
+
+    public static final String DEAUTHORIZED_MESSAGE = "Users have been successfully deauthorized";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
+
+    TwoFactorAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+        this.session = session;
+        this.realm = realm;
+        this.auth = auth;
+        this.adminEvent = adminEvent;
+    }
+
+    @GET
+    @Path("settings")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response getSettings() {
+        auth.realm().requireViewRealm();
+        return Response.ok(representation(TwoFactorSettings.of(realm))).build();
+    }
+
+    @PUT
+    @Path("settings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response putSettings(String body) {
+        auth.realm().requireManageRealm();
+        TwoFactorSettings current = TwoFactorSettings.of(realm);
+        TwoFactorSettings next;
+        try {
+            next = current.merge(parse(body));
+            checkAllowedChange(current, next);
+        } catch (InvalidSettingException e) {
+            return badRequest(e);
+        }
+
+        boolean firstEnablement = next.method().isEnabled() && current.firstEnabledAt() == null;
+        if (firstEnablement) {
+            next = next.withFirstEnabledAt(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        }
+        try {
+            FlowBinding.apply(session, realm, next);
+        } catch (InvalidSettingException e) {
+            session.getTransactionManager().setRollbackOnly();
+            return badRequest(e);
+        }
+        next.writeTo(realm);
+
+        Map<String, Object> answer = representation(next);
+        if (firstEnablement) {
+            answer.put("deauthorized", Deauthorizer.logoutAllExcept(session, realm, callerInThisRealm()));
+        }
+        adminEvent.operation(OperationType.UPDATE).resource(ResourceType.REALM)
+                .resourcePath(session.getContext().getUri()).representation(answer).success();
+        return Response.ok(answer).build();
+    }
+
+    @POST
+    @Path("deauthorize")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response deauthorize() {
+        auth.users().requireManage();
+        int count = Deauthorizer.logoutAllExcept(session, realm, callerInThisRealm());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("message", DEAUTHORIZED_MESSAGE);
+        answer.put("deauthorized", count);
+        adminEvent.operation(OperationType.ACTION).resource(ResourceType.REALM)
+                .resourcePath(session.getContext().getUri()).representation(answer).success();
+        return Response.ok(answer).build();
+    }
+
+    @GET
+    @Path("users/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response getUser(@PathParam("id") String id) {
+        UserModel user = user(id);
+        auth.users().requireView(user);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        String phone = user.getFirstAttribute("phoneNumber");
+        boolean verified = phone != null && "true".equals(user.getFirstAttribute("phoneNumberVerified"));
+        answer.put("phoneNumber", phone);
+        answer.put("phoneVerified", verified);
+        answer.put("phoneVerifiedBy", verified ? user.getFirstAttribute("phoneNumberVerifiedBy") : null);
+        answer.put("totpConfigured", user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).findAny().isPresent());
+        return Response.ok(answer).build();
+    }
+
+    @DELETE
+    @Path("users/{id}/totp")
+    public Response resetDevice(@PathParam("id") String id) {
+        UserModel user = user(id);
+        auth.users().requireManage(user);
+        List<String> devices = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+                .map(c -> c.getId()).toList();
+        devices.forEach(user.credentialManager()::removeStoredCredentialById);
+        if (!devices.isEmpty()) {
+            UserNotice.DEVICE_RESET.send(session, realm, user, Map.of());
+        }
+        adminEvent.operation(OperationType.DELETE).resource(ResourceType.USER)
+                .resourcePath("users", user.getId(), "totp").success();
+        return Response.noContent().build();
+    }
+
+    private void checkAllowedChange(TwoFactorSettings current, TwoFactorSettings next) {
+        if (current.smsActivated() != next.smsActivated() && !callerIsMasterAdmin()) {
+            throw new InvalidSettingException(TwoFactorSettings.SMS_ACTIVATED,
+                    "smsActivated can only be changed by an administrator of the master realm.");
+        }
+        if (next.method() == dev.keycloaktwofactor.policy.TwoFactorMethod.SMS && !smsAvailable(next)) {
+            throw new InvalidSettingException(TwoFactorSettings.METHOD, SmsGateway.isConfigured(session)
+                    ? "SMS is not activated for this realm; ask support to activate it."
+                    : "SMS is not available: no SMS gateway is configured on this server.");
+        }
+        String caller = session.getContext().getConnection().getRemoteAddr();
+        if (!next.allowlist().permits(caller)) {
+            throw new InvalidSettingException(TwoFactorSettings.IP_ALLOWLIST,
+                    "This list would lock you out: your address " + caller + " is not in it.");
+        }
+    }
+
+    private boolean callerIsMasterAdmin() {
+        return Config.getAdminRealm().equals(auth.adminAuth().getRealm().getName());
+    }
+
+    private UserModel callerInThisRealm() {
+        return auth.adminAuth().getRealm().getId().equals(realm.getId()) ? auth.adminAuth().getUser() : null;
+    }
+
+    private boolean smsAvailable(TwoFactorSettings settings) {
+        return settings.smsActivated() && SmsGateway.isConfigured(session);
+    }
+
+    private Map<String, Object> representation(TwoFactorSettings settings) {
+        return settings.toRepresentation(smsAvailable(settings));
+    }
+
+    private UserModel user(String id) {
+        UserModel user = session.users().getUserById(realm, id);
+        if (user == null) {
+            // Same answer whether the user is missing or not visible, as Keycloak's own users endpoint does.
+            auth.users().requireQuery();
+            throw new NotFoundException("User not found");
+        }
+        return user;
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new InvalidSettingException(null, "The request body must be a JSON object.");
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (Exception e) {
+            throw new InvalidSettingException(null, "The request body is not valid JSON.");
+        }
+    }
+
+    static Response badRequest(InvalidSettingException e) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("error", e.getMessage());
+        error.put("field", e.field());
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(error).build();
+    }
+}

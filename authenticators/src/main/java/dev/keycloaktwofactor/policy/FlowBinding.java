@@ -1,0 +1,183 @@
+package dev.keycloaktwofactor.policy;
+
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.AuthenticationFlowModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.DefaultAuthenticationFlows;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.services.resources.admin.AuthenticationManagementResource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Makes the realm's login flows enforce the Security page, the Keycloak way: a copy of the realm's own browser
+ * (and direct grant) flow with our step after the password, bound in place of the original. Every step the admin
+ * had stays. Turning the policy off binds the original flow again and removes the copy.
+ */
+public final class FlowBinding {
+
+    public static final String BROWSER_ALIAS = "browser with two-factor";
+    public static final String DIRECT_GRANT_ALIAS = "direct grant with two-factor";
+
+    static final String ORIGINAL_BROWSER = TwoFactorSettings.ATTRIBUTE_PREFIX + "flow.browser.original";
+    static final String ORIGINAL_DIRECT_GRANT = TwoFactorSettings.ATTRIBUTE_PREFIX + "flow.directGrant.original";
+
+    private static final Set<String> PASSWORD_STEPS = Set.of("auth-username-password-form", "auth-password-form");
+    private static final Set<String> DIRECT_GRANT_PASSWORD_STEPS = Set.of("direct-grant-validate-password");
+    /** Keycloak's own OTP form: the policy step asks for the app's code, so it would ask twice. */
+    private static final String BUILT_IN_OTP_FORM = "auth-otp-form";
+
+    private FlowBinding() {
+    }
+
+    /** Binds or unbinds so that the realm's flows match the settings. Idempotent. */
+    public static void apply(KeycloakSession session, RealmModel realm, TwoFactorSettings settings) {
+        boolean wanted = settings.method().isEnabled() || settings.allowlist().isRestricted();
+        if (wanted) {
+            bindBrowser(session, realm);
+            bindDirectGrant(session, realm);
+        } else {
+            unbind(session, realm, BROWSER_ALIAS, ORIGINAL_BROWSER, DefaultAuthenticationFlows.BROWSER_FLOW,
+                    realm::setBrowserFlow);
+            unbind(session, realm, DIRECT_GRANT_ALIAS, ORIGINAL_DIRECT_GRANT, DefaultAuthenticationFlows.DIRECT_GRANT_FLOW,
+                    realm::setDirectGrantFlow);
+        }
+    }
+
+    private static void bindBrowser(KeycloakSession session, RealmModel realm) {
+        AuthenticationFlowModel current = realm.getBrowserFlow();
+        if (current != null && BROWSER_ALIAS.equals(current.getAlias())) {
+            return;
+        }
+        AuthenticationFlowModel copy = freshCopy(session, realm, current, BROWSER_ALIAS, ORIGINAL_BROWSER);
+        AuthenticationExecutionModel password = findStep(realm, copy, PASSWORD_STEPS).orElseThrow(() ->
+                new InvalidSettingException("method", "The realm's browser flow '" + current.getAlias()
+                        + "' has no username and password step after which a second factor could be asked."));
+        insertAfter(realm, password, TwoFactorAuthenticatorFactory.PROVIDER_ID);
+        disableBuiltInOtp(realm, copy);
+        realm.setBrowserFlow(copy);
+    }
+
+    private static void bindDirectGrant(KeycloakSession session, RealmModel realm) {
+        AuthenticationFlowModel current = realm.getDirectGrantFlow();
+        if (current != null && DIRECT_GRANT_ALIAS.equals(current.getAlias())) {
+            return;
+        }
+        AuthenticationFlowModel copy = freshCopy(session, realm, current, DIRECT_GRANT_ALIAS, ORIGINAL_DIRECT_GRANT);
+        Optional<AuthenticationExecutionModel> password = findStep(realm, copy, DIRECT_GRANT_PASSWORD_STEPS);
+        if (password.isPresent()) {
+            insertAfter(realm, password.get(), DirectGrantGuard.PROVIDER_ID);
+        } else {
+            addExecution(realm, copy.getId(), DirectGrantGuard.PROVIDER_ID, nextPriority(realm, copy.getId()));
+        }
+        realm.setDirectGrantFlow(copy);
+    }
+
+    private static AuthenticationFlowModel freshCopy(KeycloakSession session, RealmModel realm,
+                                                     AuthenticationFlowModel current, String alias, String originalAttribute) {
+        // A copy left over from an earlier cycle is rebuilt from what is bound now, which the admin may have changed.
+        AuthenticationFlowModel stale = realm.getFlowByAlias(alias);
+        if (stale != null) {
+            KeycloakModelUtils.deepDeleteAuthenticationFlow(session, realm, stale, () -> { }, () -> { }, false);
+        }
+        realm.setAttribute(originalAttribute, current.getAlias());
+        AuthenticationFlowModel copy = AuthenticationManagementResource.copyFlow(session, realm, current, alias);
+        copy.setDescription("Managed by keycloak-twofactor: '" + current.getAlias()
+                + "' with the realm's two-factor policy. Turning two-factor off on the Security page binds '"
+                + current.getAlias() + "' again.");
+        realm.updateAuthenticationFlow(copy);
+        return copy;
+    }
+
+    private static void unbind(KeycloakSession session, RealmModel realm, String alias, String originalAttribute,
+                               String defaultAlias, Consumer<AuthenticationFlowModel> binder) {
+        AuthenticationFlowModel managed = realm.getFlowByAlias(alias);
+        if (managed == null) {
+            realm.removeAttribute(originalAttribute);
+            return;
+        }
+        String originalAlias = realm.getAttribute(originalAttribute);
+        AuthenticationFlowModel original = originalAlias == null ? null : realm.getFlowByAlias(originalAlias);
+        if (original == null) {
+            original = realm.getFlowByAlias(defaultAlias);
+        }
+        boolean bound = managed.getId().equals(alias.equals(BROWSER_ALIAS)
+                ? idOf(realm.getBrowserFlow()) : idOf(realm.getDirectGrantFlow()));
+        if (bound && original != null) {
+            binder.accept(original);
+        }
+        if (!KeycloakModelUtils.isFlowUsed(session, realm, managed)) {
+            KeycloakModelUtils.deepDeleteAuthenticationFlow(session, realm, managed, () -> { }, () -> { }, false);
+        }
+        realm.removeAttribute(originalAttribute);
+    }
+
+    private static String idOf(AuthenticationFlowModel flow) {
+        return flow == null ? null : flow.getId();
+    }
+
+    /** The first execution, depth first in flow order, whose authenticator is one of {@code providers}. */
+    static Optional<AuthenticationExecutionModel> findStep(RealmModel realm, AuthenticationFlowModel flow, Set<String> providers) {
+        for (AuthenticationExecutionModel e : realm.getAuthenticationExecutionsStream(flow.getId()).toList()) {
+            if (e.isAuthenticatorFlow()) {
+                Optional<AuthenticationExecutionModel> inner = findStep(realm, realm.getAuthenticationFlowById(e.getFlowId()), providers);
+                if (inner.isPresent()) {
+                    return inner;
+                }
+            } else if (providers.contains(e.getAuthenticator())
+                    && e.getRequirement() != AuthenticationExecutionModel.Requirement.DISABLED) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Puts a REQUIRED step right after {@code anchor} in the anchor's flow, renumbering that flow's priorities. */
+    private static void insertAfter(RealmModel realm, AuthenticationExecutionModel anchor, String provider) {
+        List<AuthenticationExecutionModel> siblings = new ArrayList<>(realm.getAuthenticationExecutionsStream(anchor.getParentFlow()).toList());
+        int priority = 10;
+        AuthenticationExecutionModel added = null;
+        for (AuthenticationExecutionModel e : siblings) {
+            e.setPriority(priority);
+            realm.updateAuthenticatorExecution(e);
+            priority += 10;
+            if (e.getId().equals(anchor.getId())) {
+                added = addExecution(realm, anchor.getParentFlow(), provider, priority);
+                priority += 10;
+            }
+        }
+        if (added == null) {
+            addExecution(realm, anchor.getParentFlow(), provider, priority);
+        }
+    }
+
+    private static AuthenticationExecutionModel addExecution(RealmModel realm, String flowId, String provider, int priority) {
+        AuthenticationExecutionModel execution = new AuthenticationExecutionModel();
+        execution.setParentFlow(flowId);
+        execution.setAuthenticator(provider);
+        execution.setRequirement(AuthenticationExecutionModel.Requirement.REQUIRED);
+        execution.setAuthenticatorFlow(false);
+        execution.setPriority(priority);
+        return realm.addAuthenticatorExecution(execution);
+    }
+
+    private static int nextPriority(RealmModel realm, String flowId) {
+        return realm.getAuthenticationExecutionsStream(flowId).mapToInt(AuthenticationExecutionModel::getPriority).max().orElse(0) + 10;
+    }
+
+    private static void disableBuiltInOtp(RealmModel realm, AuthenticationFlowModel flow) {
+        realm.getAuthenticationExecutionsStream(flow.getId()).toList().forEach(e -> {
+            if (e.isAuthenticatorFlow()) {
+                disableBuiltInOtp(realm, realm.getAuthenticationFlowById(e.getFlowId()));
+            } else if (BUILT_IN_OTP_FORM.equals(e.getAuthenticator())) {
+                e.setRequirement(AuthenticationExecutionModel.Requirement.DISABLED);
+                realm.updateAuthenticatorExecution(e);
+            }
+        });
+    }
+}

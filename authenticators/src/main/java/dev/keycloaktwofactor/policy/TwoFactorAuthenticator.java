@@ -1,0 +1,96 @@
+package dev.keycloaktwofactor.policy;
+
+import dev.keycloaktwofactor.totp.AuthenticatorAppFactor;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
+import org.keycloak.events.Errors;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.FormMessage;
+
+import java.util.Map;
+
+/**
+ * The step that {@link FlowBinding} puts after the password: it asks for whatever second factor the realm's
+ * policy names at the moment of the login, so that changing the method needs no flow change.
+ */
+public class TwoFactorAuthenticator implements Authenticator {
+
+    /** The method a page was rendered for; a post for another method (the admin switched meanwhile) restarts the step. */
+    static final String NOTE_METHOD = "twofactor.method";
+    public static final String LOCKED_MESSAGE = "twofactorLocked";
+
+    private final Map<TwoFactorMethod, SecondFactor> factors;
+
+    public TwoFactorAuthenticator(Map<TwoFactorMethod, SecondFactor> factors) {
+        this.factors = factors;
+    }
+
+    public static TwoFactorAuthenticator withBuiltInFactors() {
+        return new TwoFactorAuthenticator(Map.of(TwoFactorMethod.TOTP, new AuthenticatorAppFactor()));
+    }
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
+        SecondFactor factor = factors.get(settings.method());
+        if (factor == null) {
+            // "none", or a method this server cannot serve: the policy step has nothing to ask.
+            context.success();
+            return;
+        }
+        if (endIfLocked(context)) {
+            return;
+        }
+        context.getAuthenticationSession().setAuthNote(NOTE_METHOD, settings.method().id());
+        factor.challenge(context, settings);
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
+        String renderedFor = context.getAuthenticationSession().getAuthNote(NOTE_METHOD);
+        if (!settings.method().id().equals(renderedFor)) {
+            authenticate(context);
+            return;
+        }
+        if (endIfLocked(context)) {
+            return;
+        }
+        factors.get(settings.method()).action(context, settings);
+    }
+
+    /**
+     * A user that Keycloak's brute-force protection has locked gets a neutral message and must start the
+     * login again: no code is sent or checked for them.
+     */
+    private static boolean endIfLocked(AuthenticationFlowContext context) {
+        String error = AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser());
+        if (error == null) {
+            return false;
+        }
+        context.getEvent().user(context.getUser()).error(error);
+        context.forkWithErrorMessage(new FormMessage(LOCKED_MESSAGE));
+        return true;
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return true;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

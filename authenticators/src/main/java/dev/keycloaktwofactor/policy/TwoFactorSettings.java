@@ -1,0 +1,241 @@
+package dev.keycloaktwofactor.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keycloaktwofactor.ip.CidrBlock;
+import dev.keycloaktwofactor.ip.IpAllowlist;
+import org.keycloak.models.RealmModel;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A realm's security settings (CONTRACT.md, "Realm security settings"), stored as realm attributes
+ * {@code twofactor.<field>} so that they travel with realm exports and imports.
+ */
+public record TwoFactorSettings(
+        TwoFactorMethod method,
+        int codeLength,
+        int codeTtlSeconds,
+        int resendCooldownSeconds,
+        int maxResends,
+        int maxCodeAttempts,
+        boolean allowAppOptIn,
+        List<String> ipAllowlist,
+        boolean smsActivated,
+        Instant firstEnabledAt) {
+
+    public static final String ATTRIBUTE_PREFIX = "twofactor.";
+
+    public static final String METHOD = "method";
+    public static final String CODE_LENGTH = "codeLength";
+    public static final String CODE_TTL_SECONDS = "codeTtlSeconds";
+    public static final String RESEND_COOLDOWN_SECONDS = "resendCooldownSeconds";
+    public static final String MAX_RESENDS = "maxResends";
+    public static final String MAX_CODE_ATTEMPTS = "maxCodeAttempts";
+    public static final String ALLOW_APP_OPT_IN = "allowAppOptIn";
+    public static final String IP_ALLOWLIST = "ipAllowlist";
+    public static final String SMS_ACTIVATED = "smsActivated";
+    public static final String SMS_AVAILABLE = "smsAvailable";
+    public static final String FIRST_ENABLED_AT = "firstEnabledAt";
+
+    /** Fields a client may send back unchanged after a GET; they are computed, so a PUT ignores them. */
+    private static final Set<String> READ_ONLY = Set.of(SMS_AVAILABLE, FIRST_ENABLED_AT, "deauthorized");
+
+    public static final TwoFactorSettings DEFAULTS = new TwoFactorSettings(
+            TwoFactorMethod.NONE, 6, 300, 30, 5, 5, true, List.of(), false, null);
+
+    private static final IntRange CODE_LENGTH_RANGE = new IntRange(6, 10);
+    private static final IntRange CODE_TTL_RANGE = new IntRange(60, 600);
+    private static final IntRange RESEND_COOLDOWN_RANGE = new IntRange(1, 3600);
+    private static final IntRange MAX_RESENDS_RANGE = new IntRange(0, 100);
+    private static final IntRange MAX_CODE_ATTEMPTS_RANGE = new IntRange(1, 10);
+    private static final int MAX_ALLOWLIST_ENTRIES = 1000;
+
+    public TwoFactorSettings {
+        ipAllowlist = List.copyOf(ipAllowlist);
+    }
+
+    public static TwoFactorSettings of(RealmModel realm) {
+        TwoFactorSettings d = DEFAULTS;
+        String allowlist = attribute(realm, IP_ALLOWLIST);
+        String firstEnabled = attribute(realm, FIRST_ENABLED_AT);
+        return new TwoFactorSettings(
+                TwoFactorMethod.fromId(attribute(realm, METHOD)).orElse(d.method),
+                intAttribute(realm, CODE_LENGTH, CODE_LENGTH_RANGE, d.codeLength),
+                intAttribute(realm, CODE_TTL_SECONDS, CODE_TTL_RANGE, d.codeTtlSeconds),
+                intAttribute(realm, RESEND_COOLDOWN_SECONDS, RESEND_COOLDOWN_RANGE, d.resendCooldownSeconds),
+                intAttribute(realm, MAX_RESENDS, MAX_RESENDS_RANGE, d.maxResends),
+                intAttribute(realm, MAX_CODE_ATTEMPTS, MAX_CODE_ATTEMPTS_RANGE, d.maxCodeAttempts),
+                boolAttribute(realm, ALLOW_APP_OPT_IN, d.allowAppOptIn),
+                allowlist == null || allowlist.isBlank() ? List.of()
+                        : Arrays.stream(allowlist.split("[,\\s]+")).filter(s -> !s.isBlank()).toList(),
+                boolAttribute(realm, SMS_ACTIVATED, d.smsActivated),
+                parseInstant(firstEnabled));
+    }
+
+    /** Writes every field; {@code firstEnabledAt} only once it is set. */
+    public void writeTo(RealmModel realm) {
+        realm.setAttribute(ATTRIBUTE_PREFIX + METHOD, method.id());
+        realm.setAttribute(ATTRIBUTE_PREFIX + CODE_LENGTH, codeLength);
+        realm.setAttribute(ATTRIBUTE_PREFIX + CODE_TTL_SECONDS, codeTtlSeconds);
+        realm.setAttribute(ATTRIBUTE_PREFIX + RESEND_COOLDOWN_SECONDS, resendCooldownSeconds);
+        realm.setAttribute(ATTRIBUTE_PREFIX + MAX_RESENDS, maxResends);
+        realm.setAttribute(ATTRIBUTE_PREFIX + MAX_CODE_ATTEMPTS, maxCodeAttempts);
+        realm.setAttribute(ATTRIBUTE_PREFIX + ALLOW_APP_OPT_IN, allowAppOptIn);
+        realm.setAttribute(ATTRIBUTE_PREFIX + IP_ALLOWLIST, String.join(",", ipAllowlist));
+        realm.setAttribute(ATTRIBUTE_PREFIX + SMS_ACTIVATED, smsActivated);
+        if (firstEnabledAt != null) {
+            realm.setAttribute(ATTRIBUTE_PREFIX + FIRST_ENABLED_AT, firstEnabledAt.toString());
+        }
+    }
+
+    public IpAllowlist allowlist() {
+        return IpAllowlist.of(ipAllowlist);
+    }
+
+    public TwoFactorSettings withFirstEnabledAt(Instant when) {
+        return new TwoFactorSettings(method, codeLength, codeTtlSeconds, resendCooldownSeconds, maxResends,
+                maxCodeAttempts, allowAppOptIn, ipAllowlist, smsActivated, when);
+    }
+
+    /** The JSON answer of GET and PUT; {@code smsAvailable} depends on the server, so the caller supplies it. */
+    public Map<String, Object> toRepresentation(boolean smsAvailable) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(METHOD, method.id());
+        out.put(CODE_LENGTH, codeLength);
+        out.put(CODE_TTL_SECONDS, codeTtlSeconds);
+        out.put(RESEND_COOLDOWN_SECONDS, resendCooldownSeconds);
+        out.put(MAX_RESENDS, maxResends);
+        out.put(MAX_CODE_ATTEMPTS, maxCodeAttempts);
+        out.put(ALLOW_APP_OPT_IN, allowAppOptIn);
+        out.put(IP_ALLOWLIST, ipAllowlist);
+        out.put(SMS_AVAILABLE, smsAvailable);
+        out.put(SMS_ACTIVATED, smsActivated);
+        out.put(FIRST_ENABLED_AT, firstEnabledAt == null ? null : firstEnabledAt.toString());
+        return out;
+    }
+
+    /**
+     * The settings after applying a PUT body. Fields the body leaves out keep their current value, so a
+     * client may send only what it changes. Anything unknown or out of range is refused, naming the field.
+     */
+    public TwoFactorSettings merge(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidSettingException(null, "The request body must be a JSON object.");
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!DEFAULTS.toRepresentation(false).containsKey(name) && !READ_ONLY.contains(name)) {
+                throw new InvalidSettingException(name, "Unknown setting '" + name + "'.");
+            }
+        }
+        TwoFactorMethod newMethod = method;
+        if (body.has(METHOD)) {
+            JsonNode m = body.get(METHOD);
+            newMethod = m.isTextual() ? TwoFactorMethod.fromId(m.asText()).orElse(null) : null;
+            if (newMethod == null) {
+                throw new InvalidSettingException(METHOD, "method must be one of \"none\", \"email\", \"totp\", \"sms\".");
+            }
+        }
+        return new TwoFactorSettings(
+                newMethod,
+                intField(body, CODE_LENGTH, CODE_LENGTH_RANGE, codeLength),
+                intField(body, CODE_TTL_SECONDS, CODE_TTL_RANGE, codeTtlSeconds),
+                intField(body, RESEND_COOLDOWN_SECONDS, RESEND_COOLDOWN_RANGE, resendCooldownSeconds),
+                intField(body, MAX_RESENDS, MAX_RESENDS_RANGE, maxResends),
+                intField(body, MAX_CODE_ATTEMPTS, MAX_CODE_ATTEMPTS_RANGE, maxCodeAttempts),
+                boolField(body, ALLOW_APP_OPT_IN, allowAppOptIn),
+                allowlistField(body, ipAllowlist),
+                boolField(body, SMS_ACTIVATED, smsActivated),
+                firstEnabledAt);
+    }
+
+    private static List<String> allowlistField(JsonNode body, List<String> current) {
+        if (!body.has(IP_ALLOWLIST)) {
+            return current;
+        }
+        JsonNode list = body.get(IP_ALLOWLIST);
+        if (list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new InvalidSettingException(IP_ALLOWLIST, "ipAllowlist must be an array of CIDR strings, e.g. [\"192.0.2.0/24\", \"2001:db8::/32\"].");
+        }
+        if (list.size() > MAX_ALLOWLIST_ENTRIES) {
+            throw new InvalidSettingException(IP_ALLOWLIST, "ipAllowlist takes at most " + MAX_ALLOWLIST_ENTRIES + " entries.");
+        }
+        List<String> entries = new ArrayList<>();
+        for (JsonNode entry : list) {
+            if (!entry.isTextual()) {
+                throw new InvalidSettingException(IP_ALLOWLIST, "ipAllowlist entry " + entry + " is not a string.");
+            }
+            try {
+                entries.add(CidrBlock.parse(entry.asText()).text());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(IP_ALLOWLIST, "Invalid ipAllowlist entry: " + e.getMessage() + ".");
+            }
+        }
+        return entries.stream().distinct().toList();
+    }
+
+    private static int intField(JsonNode body, String field, IntRange range, int current) {
+        if (!body.has(field)) {
+            return current;
+        }
+        JsonNode n = body.get(field);
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || !range.contains(n.intValue())) {
+            throw new InvalidSettingException(field, field + " must be a whole number from " + range.min + " to " + range.max + ".");
+        }
+        return n.intValue();
+    }
+
+    private static boolean boolField(JsonNode body, String field, boolean current) {
+        if (!body.has(field)) {
+            return current;
+        }
+        JsonNode n = body.get(field);
+        if (!n.isBoolean()) {
+            throw new InvalidSettingException(field, field + " must be true or false.");
+        }
+        return n.booleanValue();
+    }
+
+    private static String attribute(RealmModel realm, String field) {
+        return realm.getAttribute(ATTRIBUTE_PREFIX + field);
+    }
+
+    private static int intAttribute(RealmModel realm, String field, IntRange range, int fallback) {
+        String v = attribute(realm, field);
+        try {
+            int parsed = Integer.parseInt(v == null ? "" : v.trim());
+            return range.contains(parsed) ? parsed : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static boolean boolAttribute(RealmModel realm, String field, boolean fallback) {
+        String v = attribute(realm, field);
+        return v == null ? fallback : Boolean.parseBoolean(v.trim());
+    }
+
+    private static Instant parseInstant(String v) {
+        try {
+            return v == null || v.isBlank() ? null : Instant.parse(v.trim());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private record IntRange(int min, int max) {
+        boolean contains(int v) {
+            return v >= min && v <= max;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.keycloaktwofactor.sms;
+
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+import java.util.Map;
+
+/** Provider {@code log}: writes each message to the server log instead of sending it. For development only. */
+public class LogSmsSenderFactory implements SmsSenderFactory {
+
+    public static final String PROVIDER_ID = "log";
+    private static final Logger LOG = Logger.getLogger("dev.keycloaktwofactor.sms.log");
+
+    private static final SmsSender SENDER = (to, text) ->
+            LOG.infof("SMS to %s (log provider, nothing was sent): %s", PhoneMask.mask(to), text);
+
+    @Override
+    public SmsSender create(KeycloakSession session) {
+        return SENDER;
+    }
+
+    @Override
+    public boolean isConfigured() {
+        return true;
+    }
+
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        return Map.of("delivery", "server log (development only)");
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+}
