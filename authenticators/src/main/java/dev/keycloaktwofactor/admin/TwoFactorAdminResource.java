@@ -58,7 +58,7 @@ public class TwoFactorAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response getSettings() {
         auth.realm().requireViewRealm();
-        return Response.ok(representation(TwoFactorSettings.of(realm))).build();
+        return json(Response.Status.OK, representation(TwoFactorSettings.of(realm)));
     }
 
     @PUT
@@ -94,7 +94,7 @@ public class TwoFactorAdminResource {
         }
         adminEvent.operation(OperationType.UPDATE).resource(ResourceType.REALM)
                 .resourcePath(session.getContext().getUri()).representation(answer).success();
-        return Response.ok(answer).build();
+        return json(Response.Status.OK, answer);
     }
 
     @POST
@@ -108,7 +108,7 @@ public class TwoFactorAdminResource {
         answer.put("deauthorized", count);
         adminEvent.operation(OperationType.ACTION).resource(ResourceType.REALM)
                 .resourcePath(session.getContext().getUri()).representation(answer).success();
-        return Response.ok(answer).build();
+        return json(Response.Status.OK, answer);
     }
 
     @GET
@@ -124,7 +124,7 @@ public class TwoFactorAdminResource {
         answer.put("phoneVerified", verified);
         answer.put("phoneVerifiedBy", verified ? user.getFirstAttribute("phoneNumberVerifiedBy") : null);
         answer.put("totpConfigured", user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).findAny().isPresent());
-        return Response.ok(answer).build();
+        return json(Response.Status.OK, answer);
     }
 
     @DELETE
@@ -201,6 +201,15 @@ public class TwoFactorAdminResource {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("error", e.getMessage());
         error.put("field", e.field());
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(error).build();
+        return json(Response.Status.BAD_REQUEST, error);
+    }
+
+    /** Written here rather than by the server's JSON provider, which drops null fields such as {@code firstEnabledAt}. */
+    static Response json(Response.Status status, Map<String, Object> body) {
+        try {
+            return Response.status(status).type(MediaType.APPLICATION_JSON).entity(JSON.writeValueAsString(body)).build();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

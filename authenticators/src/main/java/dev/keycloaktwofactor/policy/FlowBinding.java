@@ -59,6 +59,7 @@ public final class FlowBinding {
                 new InvalidSettingException("method", "The realm's browser flow '" + current.getAlias()
                         + "' has no username and password step after which a second factor could be asked."));
         insertAfter(realm, password, TwoFactorAuthenticatorFactory.PROVIDER_ID);
+        disableOtpIn(realm, copy);
         disableBuiltInOtp(realm, copy);
         realm.setBrowserFlow(copy);
     }
@@ -170,14 +171,39 @@ public final class FlowBinding {
         return realm.getAuthenticationExecutionsStream(flowId).mapToInt(AuthenticationExecutionModel::getPriority).max().orElse(0) + 10;
     }
 
+    /**
+     * Disables Keycloak's own OTP form in the copy. A conditional sub-flow left with nothing enabled but its
+     * conditions (the stock "Conditional 2FA") is disabled as a whole: Keycloak would otherwise enter it and fail
+     * the login for want of a step.
+     */
     private static void disableBuiltInOtp(RealmModel realm, AuthenticationFlowModel flow) {
-        realm.getAuthenticationExecutionsStream(flow.getId()).toList().forEach(e -> {
+        for (AuthenticationExecutionModel e : realm.getAuthenticationExecutionsStream(flow.getId()).toList()) {
             if (e.isAuthenticatorFlow()) {
-                disableBuiltInOtp(realm, realm.getAuthenticationFlowById(e.getFlowId()));
-            } else if (BUILT_IN_OTP_FORM.equals(e.getAuthenticator())) {
+                AuthenticationFlowModel sub = realm.getAuthenticationFlowById(e.getFlowId());
+                if (disableOtpIn(realm, sub) && onlyConditionsLeft(realm, sub)) {
+                    e.setRequirement(AuthenticationExecutionModel.Requirement.DISABLED);
+                    realm.updateAuthenticatorExecution(e);
+                }
+                disableBuiltInOtp(realm, sub);
+            }
+        }
+    }
+
+    private static boolean disableOtpIn(RealmModel realm, AuthenticationFlowModel flow) {
+        boolean changed = false;
+        for (AuthenticationExecutionModel e : realm.getAuthenticationExecutionsStream(flow.getId()).toList()) {
+            if (!e.isAuthenticatorFlow() && BUILT_IN_OTP_FORM.equals(e.getAuthenticator()) && !e.isDisabled()) {
                 e.setRequirement(AuthenticationExecutionModel.Requirement.DISABLED);
                 realm.updateAuthenticatorExecution(e);
+                changed = true;
             }
-        });
+        }
+        return changed;
+    }
+
+    private static boolean onlyConditionsLeft(RealmModel realm, AuthenticationFlowModel flow) {
+        return realm.getAuthenticationExecutionsStream(flow.getId())
+                .filter(e -> !e.isDisabled())
+                .allMatch(e -> !e.isAuthenticatorFlow() && e.getAuthenticator() != null && e.getAuthenticator().startsWith("conditional-"));
     }
 }

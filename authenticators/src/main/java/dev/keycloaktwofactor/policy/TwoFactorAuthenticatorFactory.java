@@ -70,6 +70,7 @@ public class TwoFactorAuthenticatorFactory implements AuthenticatorFactory {
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> PolicyReconciler.onEvent(factory, event));
     }
 
     @Override

@@ -1,0 +1,149 @@
+<#import "template.ftl" as layout>
+<#--
+  Code entry for every second-factor channel (keycloak-twofactor).
+  Renders under keycloak.v2 (PatternFly 5) and the legacy keycloak theme: imports template.ftl only and
+  takes class names from theme.properties with fallbacks.
+  Attributes: twofactorChannel ("totp" | "email" | "sms"), twofactorDestination (masked, optional),
+  twofactorResendAllowed (boolean, optional), twofactorResendIn (seconds, optional),
+  twofactorCodeLength (int, optional: sets maxlength).
+-->
+<#assign tfChannel = (twofactorChannel!"totp")?string>
+<#assign tfPf5 = properties.kcFormGroupLabelClass??>
+<#assign tfHasError = messagesPerField.existsError('code')>
+<#assign tfResendAllowed = false>
+<#if twofactorResendAllowed??>
+    <#if twofactorResendAllowed?is_boolean>
+        <#assign tfResendAllowed = twofactorResendAllowed>
+    <#elseif twofactorResendAllowed?is_string>
+        <#assign tfResendAllowed = (twofactorResendAllowed == "true")>
+    </#if>
+</#if>
+<#if tfChannel == "totp"><#assign tfResendAllowed = false></#if>
+<#assign tfResendIn = 0>
+<#if twofactorResendIn??>
+    <#if twofactorResendIn?is_number>
+        <#assign tfResendIn = twofactorResendIn>
+    <#elseif twofactorResendIn?is_string && twofactorResendIn?matches("[0-9]+")>
+        <#assign tfResendIn = twofactorResendIn?number>
+    </#if>
+</#if>
+<@layout.registrationLayout displayMessage=!messagesPerField.existsError('code'); section>
+    <#if section = "header">
+        <#if tfChannel == "email">${msg("twofactorTitleEmail")}<#elseif tfChannel == "sms">${msg("twofactorTitleSms")}<#else>${msg("twofactorTitleTotp")}</#if>
+    <#elseif section = "form">
+        <!-- template: twofactor-code.ftl -->
+        <style>
+            .twofactor-instruction { margin: 0 0 1rem 0; }
+            .twofactor-hint { margin: 0.75rem 0 0 0; font-size: 0.875em; opacity: 0.85; }
+            .twofactor-actions { display: flex; flex-direction: column; gap: 0.75rem; }
+            .twofactor-actions > * { width: 100%; margin: 0; }
+            .twofactor-code-input { font-variant-numeric: tabular-nums; letter-spacing: 0.15em; }
+            .twofactor-visually-hidden { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
+                overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
+        </style>
+
+        <p id="twofactor-instruction" class="twofactor-instruction">
+            <#if tfChannel == "email">
+                <#if (twofactorDestination!"")?has_content>${msg("twofactorInstructionEmail", twofactorDestination)}<#else>${msg("twofactorInstructionEmailGeneric")}</#if>
+            <#elseif tfChannel == "sms">
+                <#if (twofactorDestination!"")?has_content>${msg("twofactorInstructionSms", twofactorDestination)}<#else>${msg("twofactorInstructionSmsGeneric")}</#if>
+            <#else>
+                ${msg("twofactorInstructionTotp")}
+            </#if>
+        </p>
+
+        <form id="kc-twofactor-code-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
+            <div class="${properties.kcFormGroupClass!}">
+                <div class="${properties.kcFormGroupLabelClass!} ${properties.kcLabelWrapperClass!}">
+                    <label for="code" class="${properties.kcFormLabelClass!(properties.kcLabelClass!"")}">
+                        <span class="${properties.kcFormLabelTextClass!}">${msg("twofactorCodeLabel")}</span>
+                    </label>
+                </div>
+                <div class="${properties.kcInputWrapperClass!}">
+                    <#if tfPf5><span class="${properties.kcInputClass!} <#if tfHasError>${properties.kcError!}</#if>"></#if>
+                    <input id="code" name="code" type="text" value=""
+                           class="twofactor-code-input <#if !tfPf5>${properties.kcInputClass!}</#if>"
+                           autocomplete="one-time-code" inputmode="numeric" pattern="[0-9]*"
+                           <#if twofactorCodeLength?? && twofactorCodeLength?is_number>maxlength="${twofactorCodeLength?c}"</#if>
+                           title="${msg("twofactorCodeMissing")}"
+                           autofocus aria-required="true" spellcheck="false" dir="ltr"
+                           aria-describedby="twofactor-instruction<#if tfHasError> input-error-code</#if>"
+                           aria-invalid="<#if tfHasError>true<#else>false</#if>"/>
+                    <#if tfPf5>
+                        <#if tfHasError>
+                        <span class="${properties.kcFormControlUtilClass!}">
+                            <span class="${properties.kcInputErrorIconStatusClass!}">
+                                <i class="${properties.kcInputErrorIconClass!}" aria-hidden="true"></i>
+                            </span>
+                        </span>
+                        </#if>
+                    </span>
+                    </#if>
+                    <#if tfHasError>
+                        <div class="${properties.kcFormHelperTextClass!}" aria-live="polite">
+                            <div class="${properties.kcInputHelperTextClass!}">
+                                <div class="${properties.kcInputHelperTextItemClass!} ${properties.kcError!}">
+                                    <span id="input-error-code" class="${properties.kcInputErrorMessageClass!}">${messagesPerField.get('code')}</span>
+                                </div>
+                            </div>
+                        </div>
+                    </#if>
+                </div>
+            </div>
+
+            <div class="${properties.kcFormGroupClass!}">
+                <div id="kc-form-buttons" class="${properties.kcFormButtonsClass!} twofactor-actions">
+                    <button id="kc-login" name="login" type="submit"
+                            class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}">${msg("twofactorSubmit")}</button>
+                    <#if tfResendAllowed>
+                        <#if tfResendIn gt 0>
+                            <button id="twofactor-resend" name="resend" value="true" type="submit" formnovalidate disabled
+                                    class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!'pf-m-secondary'} ${properties.kcButtonBlockClass!}"
+                                    data-resend-in="${tfResendIn?c}"
+                                    data-label-wait="${msg("twofactorResendIn", "{0}")}"
+                                    data-label-ready="${msg("twofactorResend")}"
+                                    data-announce-ready="${msg("twofactorResendReady")}"><span id="twofactor-resend-label">${msg("twofactorResendIn", tfResendIn?c)}</span></button>
+                        <#else>
+                            <button id="twofactor-resend" name="resend" value="true" type="submit" formnovalidate
+                                    class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!'pf-m-secondary'} ${properties.kcButtonBlockClass!}"><span id="twofactor-resend-label">${msg("twofactorResend")}</span></button>
+                        </#if>
+                    </#if>
+                    <#if isAppInitiatedAction??>
+                        <button id="twofactor-cancel" name="cancel-aia" value="true" type="submit" formnovalidate
+                                class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!(properties.kcButtonDefaultClass!"")} ${properties.kcButtonBlockClass!}">${msg("twofactorCancel")}</button>
+                    </#if>
+                </div>
+            </div>
+            <#if tfResendAllowed>
+                <div id="twofactor-resend-status" class="twofactor-visually-hidden" role="status" aria-live="polite"></div>
+                <#if tfChannel == "email"><p class="twofactor-hint">${msg("twofactorEmailHint")}</p></#if>
+            </#if>
+        </form>
+
+        <#if tfResendAllowed && tfResendIn gt 0>
+        <script type="module">
+            const button = document.querySelector("button[name='resend'][data-resend-in]");
+            if (button) {
+                const label = document.getElementById("twofactor-resend-label");
+                const status = document.getElementById("twofactor-resend-status");
+                const total = parseInt(button.dataset.resendIn, 10) || 0;
+                const deadline = Date.now() + total * 1000;
+                const tick = () => {
+                    const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+                    if (left > 0) {
+                        label.textContent = button.dataset.labelWait.replace("{0}", String(left));
+                        setTimeout(tick, ((deadline - Date.now()) % 1000 || 1000) + 20);
+                    } else {
+                        button.disabled = false;
+                        label.textContent = button.dataset.labelReady;
+                        if (status) {
+                            status.textContent = button.dataset.announceReady;
+                        }
+                    }
+                };
+                tick();
+            }
+        </script>
+        </#if>
+    </#if>
+</@layout.registrationLayout>

@@ -1,0 +1,27 @@
+<#import "template.ftl" as layout>
+<#--
+  Shown when the realm requires SMS codes but the user has no confirmed phone number (keycloak-twofactor).
+  Renders under keycloak.v2 and the legacy keycloak theme: imports template.ftl only. No attributes needed.
+-->
+<@layout.registrationLayout; section>
+    <#if section = "header">
+        ${msg("twofactorContactAdminHeader")}
+    <#elseif section = "form">
+        <!-- template: twofactor-contact-admin.ftl -->
+        <style>
+            #twofactor-contact-admin h2 { font-size: 1.125rem; font-weight: 600; margin: 0 0 0.5rem 0; }
+            #twofactor-contact-admin p { margin: 0 0 0.75rem 0; }
+            .twofactor-actions { display: flex; flex-direction: column; gap: 0.75rem; margin-top: 1rem; }
+            .twofactor-actions > * { width: 100%; margin: 0; text-align: center; }
+        </style>
+        <div id="twofactor-contact-admin">
+            <h2>${msg("twofactorContactAdminTitle")}</h2>
+            <p>${msg("twofactorContactAdminText")}</p>
+            <p>${msg("twofactorContactAdminAction")}</p>
+        </div>
+        <div class="twofactor-actions">
+            <a id="twofactor-back-to-login" href="${url.loginRestartFlowUrl}"
+               class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("twofactorBackToLogin")}</a>
+        </div>
+    </#if>
+</@layout.registrationLayout>

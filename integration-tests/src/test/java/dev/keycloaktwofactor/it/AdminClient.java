@@ -1,0 +1,103 @@
+package dev.keycloaktwofactor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Keycloak's admin REST API over plain HTTP, as a script or the admin console calls it, with one bearer token. */
+final class AdminClient {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private final String baseUrl;
+    private final String token;
+
+    AdminClient(String baseUrl, String token) {
+        this.baseUrl = baseUrl;
+        this.token = token;
+    }
+
+    /** The bootstrap admin of the master realm. */
+    static AdminClient master(KeycloakServer kc) {
+        return passwordGrant(kc, "master", KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
+    }
+
+    /** A user's token from {@code admin-cli} of their realm (direct grant: works only while that realm allows it). */
+    static AdminClient passwordGrant(KeycloakServer kc, String realm, String username, String password) {
+        HttpAnswer answer = tokenRequest(kc, realm, Map.of("grant_type", "password", "client_id", "admin-cli",
+                "username", username, "password", password));
+        if (answer.status() != 200) {
+            throw new IllegalStateException("No token for " + username + "@" + realm + ": " + answer);
+        }
+        return new AdminClient(kc.baseUrl(), answer.json().get("access_token").asText());
+    }
+
+    static HttpAnswer tokenRequest(KeycloakServer kc, String realm, Map<String, String> form) {
+        return send(HttpRequest.newBuilder(URI.create(kc.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(formEncode(form))).build());
+    }
+
+    String token() {
+        return token;
+    }
+
+    HttpAnswer get(String path) {
+        return send(request(path).GET().build());
+    }
+
+    HttpAnswer delete(String path) {
+        return send(request(path).DELETE().build());
+    }
+
+    HttpAnswer post(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : Json.write(body))).build());
+    }
+
+    HttpAnswer put(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))).build());
+    }
+
+    /** The answer's JSON, failing the test with the whole answer when the status is not 2xx. */
+    JsonNode ok(HttpAnswer answer) {
+        if (answer.status() / 100 != 2) {
+            throw new AssertionError("Expected success, got " + answer);
+        }
+        return answer.json();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        String url = path.startsWith("http") ? path : baseUrl + "/admin/realms" + path;
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+    }
+
+    static HttpAnswer send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new HttpAnswer(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(request.uri() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String formEncode(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}

@@ -1,0 +1,119 @@
+package dev.keycloaktwofactor.it;
+
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a browser does with Keycloak's login pages, over plain HTTP: cookies, redirects, and form posts with the
+ * fields the page really has. It stops following redirects at the client's redirect URI, where the code arrives.
+ */
+final class Browser {
+
+    private final HttpClient http;
+    private final String stopAt;
+
+    Browser(String stopAt) {
+        this.stopAt = stopAt;
+        this.http = HttpClient.newBuilder()
+                .cookieHandler(new LoopbackCookies())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    record Page(int status, URI url, String body, URI redirect) {
+
+        Document doc() {
+            return Jsoup.parse(body, url.toString());
+        }
+
+        /** True once the login is over and the browser was sent back to the application. */
+        boolean isRedirectToClient() {
+            return redirect != null;
+        }
+
+        String queryParam(String name) {
+            String query = redirect == null ? null : redirect.getRawQuery();
+            if (query == null) {
+                return null;
+            }
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                    return java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + url + (redirect != null ? " -> " + redirect : "\n" + doc().text());
+        }
+    }
+
+    Page open(String url) {
+        return follow(HttpRequest.newBuilder(URI.create(url)).GET().build());
+    }
+
+    /** Submits the page's form {@code formSelector} with its own fields, {@code fields} overriding or adding. */
+    Page submit(Page page, String formSelector, Map<String, String> fields) {
+        Element form = page.doc().selectFirst(formSelector);
+        if (form == null) {
+            throw new AssertionError("No form " + formSelector + " on " + page);
+        }
+        Map<String, String> data = new LinkedHashMap<>();
+        for (Element input : form.select("input[name]")) {
+            String type = input.attr("type");
+            if ((type.equals("checkbox") || type.equals("radio")) && !input.hasAttr("checked")) {
+                continue;
+            }
+            if (type.equals("submit")) {
+                continue;
+            }
+            data.put(input.attr("name"), input.val());
+        }
+        data.putAll(fields);
+        return post(form.absUrl("action"), data);
+    }
+
+    Page post(String url, Map<String, String> data) {
+        return follow(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(AdminClient.formEncode(data))).build());
+    }
+
+    private Page follow(HttpRequest request) {
+        try {
+            for (int hops = 0; hops < 20; hops++) {
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                String location = r.headers().firstValue("Location").orElse(null);
+                if (r.statusCode() / 100 == 3 && location != null) {
+                    URI next = request.uri().resolve(location);
+                    if (stopAt != null && next.toString().startsWith(stopAt)) {
+                        return new Page(r.statusCode(), request.uri(), r.body(), next);
+                    }
+                    request = HttpRequest.newBuilder(next).GET().build();
+                    continue;
+                }
+                return new Page(r.statusCode(), request.uri(), r.body(), null);
+            }
+            throw new AssertionError("Too many redirects from " + request.uri());
+        } catch (IOException e) {
+            throw new IllegalStateException(request.uri() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.keycloaktwofactor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The JAR alone, copied into a stock 26.7.3 distribution, starts cleanly and shows its providers. */
+class ServerStartIT {
+
+    private final KeycloakServer kc = KeycloakServer.get();
+
+    @Test
+    void serverInfoListsOurProviders() {
+        AdminClient admin = AdminClient.master(kc);
+        JsonNode info = admin.ok(admin.get(kc.baseUrl() + "/admin/serverinfo"));
+
+        assertThat(info.at("/systemInfo/version").asText()).isEqualTo("26.7.3");
+        JsonNode providers = info.get("providers");
+        assertThat(providers.at("/twofactor-sms/providers/log").isObject())
+                .as("SPI twofactor-sms with the log provider").isTrue();
+        assertThat(providers.at("/twofactor-sms/providers/log/operationalInfo/delivery").asText())
+                .contains("server log");
+        assertThat(providers.at("/authenticator/providers/twofactor-authenticator").isObject()).isTrue();
+        assertThat(providers.at("/authenticator/providers/twofactor-direct-grant").isObject()).isTrue();
+        assertThat(providers.at("/admin-realm-restapi-extension/providers/twofactor").isObject()).isTrue();
+    }
+
+    @Test
+    void startupLogHasNoWarningOrErrorFromOurProviders() {
+        List<String> lines = kc.logLines();
+        int started = indexOfStarted(lines);
+        assertThat(started).as("the log read is the server's own").isNotNegative();
+        List<String> ours = lines.subList(0, started + 1).stream()
+                .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                .filter(line -> line.contains("twofactor") || line.contains("keycloaktwofactor"))
+                // Keycloak's notice for EVERY extension of an internal SPI (authenticator, admin REST):
+                // it names the SPI contract, not a fault of the provider.
+                .filter(line -> !line.contains("KC-SERVICES0047"))
+                .toList();
+        assertThat(ours).isEmpty();
+    }
+
+    private static int indexOfStarted(List<String> lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("Keycloak 26.7.3") && lines.get(i).contains("started")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

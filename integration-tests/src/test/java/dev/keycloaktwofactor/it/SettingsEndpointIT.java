@@ -1,0 +1,207 @@
+package dev.keycloaktwofactor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** {@code GET|PUT /admin/realms/{realm}/twofactor/settings}: defaults, validation, persistence and roles. */
+class SettingsEndpointIT {
+
+    private static TestRealm realm;
+    private static AdminClient master;
+
+    @BeforeAll
+    static void realm() {
+        realm = TestRealm.create("settings");
+        master = realm.admin;
+    }
+
+    private static String path() {
+        return "/" + realm.name + "/twofactor/settings";
+    }
+
+    @Test
+    void freshRealmAnswersTheDocumentedDefaults() {
+        TestRealm fresh = TestRealm.create("defaults");
+        JsonNode s = fresh.settings();
+        assertThat(s.get("method").asText()).isEqualTo("none");
+        assertThat(s.get("codeLength").asInt()).isEqualTo(6);
+        assertThat(s.get("codeTtlSeconds").asInt()).isEqualTo(300);
+        assertThat(s.get("resendCooldownSeconds").asInt()).isEqualTo(30);
+        assertThat(s.get("maxResends").asInt()).isEqualTo(5);
+        assertThat(s.get("maxCodeAttempts").asInt()).isEqualTo(5);
+        assertThat(s.get("allowAppOptIn").asBoolean()).isTrue();
+        assertThat(s.get("ipAllowlist").isArray()).isTrue();
+        assertThat(s.get("ipAllowlist")).isEmpty();
+        assertThat(s.get("smsActivated").asBoolean()).isFalse();
+        assertThat(s.get("smsAvailable").asBoolean()).isFalse();
+        assertThat(s.get("firstEnabledAt").isNull()).isTrue();
+    }
+
+    @Test
+    void savedValuesAreAnsweredAndPersisted() {
+        Map<String, Object> change = new LinkedHashMap<>();
+        change.put("codeLength", 8);
+        change.put("codeTtlSeconds", 120);
+        change.put("resendCooldownSeconds", 45);
+        change.put("maxResends", 3);
+        change.put("maxCodeAttempts", 4);
+        change.put("allowAppOptIn", false);
+        change.put("ipAllowlist", List.of("127.0.0.0/8", "::1/128", "2001:db8::/32"));
+        JsonNode answer = master.ok(realm.putSettings(master, change));
+        JsonNode stored = realm.settings();
+        for (JsonNode s : List.of(answer, stored)) {
+            assertThat(s.get("codeLength").asInt()).isEqualTo(8);
+            assertThat(s.get("codeTtlSeconds").asInt()).isEqualTo(120);
+            assertThat(s.get("resendCooldownSeconds").asInt()).isEqualTo(45);
+            assertThat(s.get("maxResends").asInt()).isEqualTo(3);
+            assertThat(s.get("maxCodeAttempts").asInt()).isEqualTo(4);
+            assertThat(s.get("allowAppOptIn").asBoolean()).isFalse();
+            assertThat(s.get("ipAllowlist")).extracting(JsonNode::asText)
+                    .containsExactly("127.0.0.0/8", "::1/128", "2001:db8::/32");
+        }
+        // a GET answer sent back unchanged is a valid PUT (read-only fields included)
+        assertThat(realm.putSettings(master, Json.MAPPER.convertValue(stored, Map.class)).status()).isEqualTo(200);
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> badBodies() {
+        return Stream.of(
+                arguments("{\"codeLength\": 5}", "codeLength"),
+                arguments("{\"codeLength\": 11}", "codeLength"),
+                arguments("{\"codeLength\": \"6\"}", "codeLength"),
+                arguments("{\"codeLength\": 6.5}", "codeLength"),
+                arguments("{\"codeTtlSeconds\": 59}", "codeTtlSeconds"),
+                arguments("{\"codeTtlSeconds\": 601}", "codeTtlSeconds"),
+                arguments("{\"resendCooldownSeconds\": 0}", "resendCooldownSeconds"),
+                arguments("{\"resendCooldownSeconds\": 3601}", "resendCooldownSeconds"),
+                arguments("{\"maxResends\": -1}", "maxResends"),
+                arguments("{\"maxCodeAttempts\": 0}", "maxCodeAttempts"),
+                arguments("{\"maxCodeAttempts\": 11}", "maxCodeAttempts"),
+                arguments("{\"method\": \"voice\"}", "method"),
+                arguments("{\"method\": 1}", "method"),
+                arguments("{\"allowAppOptIn\": \"yes\"}", "allowAppOptIn"),
+                arguments("{\"ipAllowlist\": \"10.0.0.0/8\"}", "ipAllowlist"),
+                arguments("{\"ipAllowlist\": [\"300.1.1.1/8\"]}", "ipAllowlist"),
+                arguments("{\"ipAllowlist\": [\"10.0.0.0/33\"]}", "ipAllowlist"),
+                arguments("{\"ipAllowlist\": [\"2001:db8::/129\"]}", "ipAllowlist"),
+                arguments("{\"ipAllowlist\": [\"intranet.example.com\"]}", "ipAllowlist"),
+                arguments("{\"ipAllowlist\": [42]}", "ipAllowlist"),
+                arguments("{\"method\": \"email\", \"colour\": \"red\"}", "colour"),
+                arguments("{\"method\": \"email\", \"codeLength\": 4}", "codeLength"));
+    }
+
+    @ParameterizedTest(name = "{0} is refused naming {1}")
+    @MethodSource("badBodies")
+    void badValuesAreRefusedWith400NamingTheFieldAndStoreNothing(String body, String field) {
+        JsonNode before = realm.settings();
+        HttpAnswer answer = rawPut(master, body);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("field").asText()).isEqualTo(field);
+        assertThat(answer.json().get("error").asText()).isNotBlank().doesNotContain("Exception");
+        assertThat(realm.settings()).isEqualTo(before);
+    }
+
+    @ParameterizedTest(name = "body {0} is refused")
+    @MethodSource("notObjects")
+    void malformedBodiesAreRefusedWith400(String body) {
+        JsonNode before = realm.settings();
+        HttpAnswer answer = rawPut(master, body);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("error").asText()).isNotBlank().doesNotContain("Exception");
+        assertThat(realm.settings()).isEqualTo(before);
+    }
+
+    static Stream<String> notObjects() {
+        return Stream.of("", "{", "[]", "\"email\"", "null", "{\"method\": \"email\",}");
+    }
+
+    @Test
+    void readingNeedsViewRealmAndWritingNeedsManageRealm() {
+        String viewerId = realm.addUser("viewer", "viewer-pw");
+        grantRealmManagementRole(viewerId, "view-realm");
+        String nobodyId = realm.addUser("nobody", "nobody-pw");
+        String managerId = realm.addUser("manager", "manager-pw");
+        grantRealmManagementRole(managerId, "manage-realm");
+
+        HttpAnswer anonymous = AdminClient.send(HttpRequest.newBuilder(URI.create(realm.kc.baseUrl() + "/admin/realms" + path())).GET().build());
+        assertThat(anonymous.status()).isEqualTo(401);
+
+        AdminClient nobody = AdminClient.passwordGrant(realm.kc, realm.name, "nobody", "nobody-pw");
+        assertThat(nobody.get(path()).status()).isEqualTo(403);
+        assertThat(nobody.put(path(), Map.of("codeLength", 7)).status()).isEqualTo(403);
+
+        AdminClient viewer = AdminClient.passwordGrant(realm.kc, realm.name, "viewer", "viewer-pw");
+        assertThat(viewer.get(path()).status()).isEqualTo(200);
+        assertThat(viewer.put(path(), Map.of("codeLength", 7)).status()).isEqualTo(403);
+        assertThat(realm.settings().get("codeLength").asInt()).isNotEqualTo(7);
+
+        AdminClient manager = AdminClient.passwordGrant(realm.kc, realm.name, "manager", "manager-pw");
+        assertThat(manager.put(path(), Map.of("codeLength", 7)).status()).isEqualTo(200);
+        assertThat(realm.settings().get("codeLength").asInt()).isEqualTo(7);
+        assertThat(nobodyId).isNotBlank();
+    }
+
+    @Test
+    void onlyAMasterRealmAdminActivatesSmsAndSmsMethodNeedsIt() {
+        TestRealm r = TestRealm.create("sms-activation");
+        String localAdminId = r.addUser("local-admin", "local-admin-pw");
+        r.makeRealmAdmin(localAdminId);
+        AdminClient localAdmin = AdminClient.passwordGrant(r.kc, r.name, "local-admin", "local-admin-pw");
+
+        HttpAnswer smsWhileUnavailable = r.putSettings(localAdmin, Map.of("method", "sms"));
+        assertThat(smsWhileUnavailable.status()).isEqualTo(400);
+        assertThat(smsWhileUnavailable.json().get("field").asText()).isEqualTo("method");
+
+        HttpAnswer byRealmAdmin = r.putSettings(localAdmin, Map.of("smsActivated", true));
+        assertThat(byRealmAdmin.status()).isEqualTo(400);
+        assertThat(byRealmAdmin.json().get("field").asText()).isEqualTo("smsActivated");
+        assertThat(r.settings().get("smsActivated").asBoolean()).isFalse();
+
+        // the suite's server runs with the log gateway, so activation makes SMS available
+        JsonNode activated = r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
+        assertThat(activated.get("smsActivated").asBoolean()).isTrue();
+        assertThat(activated.get("smsAvailable").asBoolean()).isTrue();
+        // the realm admin may now pick SMS, but still not deactivate it
+        assertThat(r.putSettings(localAdmin, Map.of("codeLength", 6)).status()).isEqualTo(200);
+        assertThat(r.putSettings(localAdmin, Map.of("smsActivated", false)).status()).isEqualTo(400);
+    }
+
+    @Test
+    void everyChangeIsAnAdminEvent() {
+        TestRealm r = TestRealm.create("events");
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("adminEventsEnabled", true, "adminEventsDetailsEnabled", true)));
+        r.admin.ok(r.putSettings(r.admin, Map.of("codeLength", 9)));
+
+        JsonNode events = r.admin.ok(r.admin.get("/" + r.name + "/admin-events?operationTypes=UPDATE&resourceTypes=REALM"));
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.get("resourcePath").asText()).isEqualTo("twofactor/settings");
+            assertThat(e.at("/authDetails/realmId").asText()).isNotBlank();
+            assertThat(e.get("representation").asText()).contains("\"codeLength\":9");
+        });
+    }
+
+    private void grantRealmManagementRole(String userId, String role) {
+        JsonNode clients = master.ok(master.get("/" + realm.name + "/clients?clientId=realm-management"));
+        String rm = clients.get(0).get("id").asText();
+        JsonNode r = master.ok(master.get("/" + realm.name + "/clients/" + rm + "/roles/" + role));
+        master.ok(master.post("/" + realm.name + "/users/" + userId + "/role-mappings/clients/" + rm, List.of(r)));
+    }
+
+    private static HttpAnswer rawPut(AdminClient as, String body) {
+        return AdminClient.send(HttpRequest.newBuilder(URI.create(realm.kc.baseUrl() + "/admin/realms" + path()))
+                .header("Authorization", "Bearer " + as.token()).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+}

@@ -1,0 +1,137 @@
+package dev.keycloaktwofactor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fresh realm per test class, made through the admin REST API the way an admin would: an OIDC client to sign in
+ * to, SMTP pointed at the suite's mail catcher, brute-force protection on, and users added on demand.
+ */
+final class TestRealm {
+
+    static final String CLIENT_ID = "twofactor-it";
+    static final String REDIRECT_URI = "http://localhost/it-callback";
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    final KeycloakServer kc;
+    final AdminClient admin;
+    final String name;
+
+    private TestRealm(KeycloakServer kc, AdminClient admin, String name) {
+        this.kc = kc;
+        this.admin = admin;
+        this.name = name;
+    }
+
+    static TestRealm create(String prefix) {
+        KeycloakServer kc = KeycloakServer.get();
+        AdminClient admin = AdminClient.master(kc);
+        String name = prefix + "-" + COUNTER.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100000, 36);
+        Map<String, Object> realm = new LinkedHashMap<>();
+        realm.put("realm", name);
+        realm.put("enabled", true);
+        realm.put("bruteForceProtected", true);
+        realm.put("failureFactor", 5);
+        // tests post faster than people type: keep Keycloak's "two failures within a second" lock out of the way
+        realm.put("quickLoginCheckMilliSeconds", 1);
+        realm.put("accessTokenLifespan", 3600);
+        realm.put("smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(kc.mail().smtpPort()),
+                "from", "keycloak@example.test", "fromDisplayName", "Keycloak"));
+        realm.put("clients", List.of(Map.of(
+                "clientId", CLIENT_ID,
+                "publicClient", true,
+                "standardFlowEnabled", true,
+                "directAccessGrantsEnabled", true,
+                "redirectUris", List.of(REDIRECT_URI + "*"),
+                "attributes", Map.of("pkce.code.challenge.method", ""))));
+        admin.ok(admin.post("", realm));
+        return new TestRealm(kc, admin, name);
+    }
+
+    /** Adds an enabled user with a verified email and returns their id. */
+    String addUser(String username, String password) {
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("username", username);
+        user.put("enabled", true);
+        user.put("email", username + "@example.test");
+        user.put("emailVerified", true);
+        user.put("firstName", username);
+        user.put("lastName", "Tester");
+        user.put("credentials", List.of(Map.of("type", "password", "value", password, "temporary", false)));
+        HttpAnswer created = admin.post("/" + name + "/users", user);
+        if (created.status() != 201) {
+            throw new AssertionError("Could not add " + username + ": " + created);
+        }
+        return admin.ok(admin.get("/" + name + "/users?exact=true&username=" + username)).get(0).get("id").asText();
+    }
+
+    /** Gives a user the realm-management roles of a realm administrator. */
+    void makeRealmAdmin(String userId) {
+        JsonNode clients = admin.ok(admin.get("/" + name + "/clients?clientId=realm-management"));
+        String rm = clients.get(0).get("id").asText();
+        JsonNode role = admin.ok(admin.get("/" + name + "/clients/" + rm + "/roles/realm-admin"));
+        admin.ok(admin.post("/" + name + "/users/" + userId + "/role-mappings/clients/" + rm, List.of(role)));
+    }
+
+    HttpAnswer putSettings(AdminClient as, Map<String, Object> settings) {
+        return as.put("/" + name + "/twofactor/settings", settings);
+    }
+
+    JsonNode settings() {
+        return admin.ok(admin.get("/" + name + "/twofactor/settings"));
+    }
+
+    Browser browser() {
+        return new Browser(REDIRECT_URI);
+    }
+
+    String authUrl() {
+        return kc.baseUrl() + "/realms/" + name + "/protocol/openid-connect/auth?client_id=" + CLIENT_ID
+                + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8);
+    }
+
+    /** Opens the login page and submits username and password; returns whatever comes next. */
+    Browser.Page signIn(Browser browser, String username, String password) {
+        Browser.Page login = browser.open(authUrl());
+        if (login.doc().selectFirst("form#kc-form-login") == null) {
+            throw new AssertionError("Expected the login form, got " + login);
+        }
+        return browser.submit(login, "form#kc-form-login", Map.of("username", username, "password", password));
+    }
+
+    /** Trades the code the client received for tokens, as the application would. */
+    JsonNode exchange(Browser.Page redirect) {
+        String code = redirect.queryParam("code");
+        if (code == null) {
+            throw new AssertionError("No authorization code in " + redirect);
+        }
+        HttpAnswer answer = AdminClient.tokenRequest(kc, name, Map.of("grant_type", "authorization_code",
+                "client_id", CLIENT_ID, "code", code, "redirect_uri", REDIRECT_URI));
+        if (answer.status() != 200) {
+            throw new AssertionError("Code exchange failed: " + answer);
+        }
+        return answer.json();
+    }
+
+    HttpAnswer directGrant(String username, String password) {
+        return AdminClient.tokenRequest(kc, name, Map.of("grant_type", "password", "client_id", CLIENT_ID,
+                "username", username, "password", password, "scope", "openid"));
+    }
+
+    HttpAnswer userinfo(String accessToken) {
+        return AdminClient.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        kc.baseUrl() + "/realms/" + name + "/protocol/openid-connect/userinfo"))
+                .header("Authorization", "Bearer " + accessToken).GET().build());
+    }
+
+    HttpAnswer refresh(String refreshToken) {
+        return AdminClient.tokenRequest(kc, name, Map.of("grant_type", "refresh_token", "client_id", CLIENT_ID,
+                "refresh_token", refreshToken));
+    }
+}

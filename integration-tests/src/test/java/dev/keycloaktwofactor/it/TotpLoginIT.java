@@ -1,0 +1,182 @@
+package dev.keycloaktwofactor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keycloaktwofactor.devtools.CaughtMail;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Method "totp": enrolment with a QR code, login with the app, brute force, replay and the admin's device reset. */
+class TotpLoginIT {
+
+    private static TestRealm realm;
+
+    @BeforeAll
+    static void setUp() {
+        realm = TestRealm.create("totp");
+        realm.admin.ok(realm.putSettings(realm.admin, Map.of("method", "totp")));
+    }
+
+    /** Signs in with the password and reads the enrolment page the way a phone would. */
+    private static Totp enrolmentPage(Browser.Page page) {
+        Document doc = page.doc();
+        assertThat(doc.selectFirst("img#twofactor-qr")).as("QR code on " + page).isNotNull();
+        assertThat(doc.selectFirst("input[name=code][autocomplete=one-time-code][inputmode=numeric]")).isNotNull();
+        Totp app = Totp.fromUri(QrCode.decode(doc.selectFirst("img#twofactor-qr")));
+        String keyText = doc.selectFirst("#twofactor-secret").text().replace(" ", "");
+        assertThat(Totp.base32(keyText)).as("the key shown as text is the QR's key").isEqualTo(app.key());
+        return app;
+    }
+
+    private static Browser.Page submitCode(Browser browser, Browser.Page page, String code) {
+        return browser.submit(page, "form:has(input[name=code])", Map.of("code", code));
+    }
+
+    @Test
+    void aUserWithoutADeviceScansTheQrCodeAndTheAppsCodeActivatesIt() {
+        String id = realm.addUser("alice", "alice-pw");
+        Browser browser = realm.browser();
+        Browser.Page page = realm.signIn(browser, "alice", "alice-pw");
+
+        Totp app = enrolmentPage(page);
+        assertThat(app.issuer()).isEqualTo(realm.name);
+        assertThat(app.label()).isEqualTo(realm.name + ":alice");
+        assertThat(app.key().length * 8).as("secret bits").isGreaterThanOrEqualTo(160);
+        assertThat(app.digits()).isEqualTo(6);
+        assertThat(app.period()).isEqualTo(30);
+
+        // a wrong code keeps the QR page, with the same key
+        Browser.Page wrong = submitCode(browser, page, wrongCode(app));
+        assertThat(enrolmentPage(wrong).key()).isEqualTo(app.key());
+        assertThat(wrong.doc().text()).containsIgnoringCase("invalid");
+        assertThat(totpConfigured(id)).isFalse();
+
+        Browser.Page done = submitCode(browser, wrong, app.now());
+        assertThat(done.isRedirectToClient()).as("login completes: " + done).isTrue();
+        JsonNode tokens = realm.exchange(done);
+        assertThat(tokens.get("access_token").asText()).isNotBlank();
+        assertThat(totpConfigured(id)).isTrue();
+
+        // next login: the code field only, and the app's next code works once
+        Browser second = realm.browser();
+        Browser.Page codePage = realm.signIn(second, "alice", "alice-pw");
+        assertThat(codePage.doc().selectFirst("img#twofactor-qr")).isNull();
+        assertThat(codePage.doc().selectFirst("input[name=code]")).isNotNull();
+        String code = app.next();
+        assertThat(submitCode(second, codePage, code).isRedirectToClient()).isTrue();
+
+        Browser third = realm.browser();
+        Browser.Page replay = submitCode(third, realm.signIn(third, "alice", "alice-pw"), code);
+        assertThat(replay.isRedirectToClient()).as("a code is accepted once").isFalse();
+        assertThat(replay.doc().selectFirst("input[name=code]")).isNotNull();
+    }
+
+    @Test
+    void theQrPageStaysUntilTheDeviceIsActivated() {
+        realm.addUser("bob", "bob-pw");
+        Browser browser = realm.browser();
+        Totp first = enrolmentPage(realm.signIn(browser, "bob", "bob-pw"));
+        // a new login attempt without activating shows a QR code again
+        Totp second = enrolmentPage(realm.signIn(realm.browser(), "bob", "bob-pw"));
+        assertThat(second.key()).isNotEqualTo(first.key());
+        // the code field cannot be skipped by posting an empty or non-numeric code
+        Browser.Page page = realm.signIn(browser, "bob", "bob-pw");
+        assertThat(submitCode(browser, page, "").isRedirectToClient()).isFalse();
+        assertThat(submitCode(browser, page, "abcdef").isRedirectToClient()).isFalse();
+    }
+
+    @Test
+    void wrongCodesReachBruteForceProtectionAndALockedUserStartsOver() {
+        TestRealm r = TestRealm.create("totp-lock");
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("failureFactor", 3, "waitIncrementSeconds", 600,
+                "maxFailureWaitSeconds", 900, "maxDeltaTimeSeconds", 3600)));
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "totp")));
+        String id = r.addUser("carol", "carol-pw");
+        Browser browser = r.browser();
+        Browser.Page page = r.signIn(browser, "carol", "carol-pw");
+        Totp app = enrolmentPage(page);
+        for (int i = 0; i < 3; i++) {
+            page = submitCode(browser, page, wrongCode(app));
+        }
+        JsonNode status = r.admin.ok(r.admin.get("/" + r.name + "/attack-detection/brute-force/users/" + id));
+        assertThat(status.get("numFailures").asInt()).isEqualTo(3);
+        assertThat(status.get("disabled").asBoolean()).isTrue();
+
+        // even the right code is not taken now, and the login attempt is over
+        Browser.Page locked = submitCode(browser, page, app.now());
+        assertThat(locked.isRedirectToClient()).isFalse();
+        assertThat(locked.doc().selectFirst("form#kc-form-login")).as("back to the login form: " + locked).isNotNull();
+        assertThat(totpConfigured(r, id)).isFalse();
+    }
+
+    @Test
+    void anAdminResetsTheDeviceEvenInTheMiddleOfALogin() {
+        String id = realm.addUser("dave", "dave-pw");
+        Browser browser = realm.browser();
+        Browser.Page page = realm.signIn(browser, "dave", "dave-pw");
+        Totp oldDevice = enrolmentPage(page);
+        assertThat(submitCode(browser, page, oldDevice.now()).isRedirectToClient()).isTrue();
+
+        Browser midLogin = realm.browser();
+        Browser.Page codePage = realm.signIn(midLogin, "dave", "dave-pw");
+        assertThat(codePage.doc().selectFirst("img#twofactor-qr")).isNull();
+
+        HttpAnswer reset = realm.admin.delete("/" + realm.name + "/twofactor/users/" + id + "/totp");
+        assertThat(reset.status()).isEqualTo(204);
+        assertThat(totpConfigured(id)).isFalse();
+
+        Browser.Page afterReset = submitCode(midLogin, codePage, oldDevice.next());
+        assertThat(afterReset.isRedirectToClient()).as("the old device's code is refused").isFalse();
+        Totp newDevice = enrolmentPage(afterReset);
+        assertThat(newDevice.key()).isNotEqualTo(oldDevice.key());
+
+        CaughtMail notice = realm.kc.mail().awaitMessageTo("dave@example.test", Duration.ofSeconds(20));
+        assertThat(notice.subject()).isNotBlank();
+        assertThat(notice.text()).containsIgnoringCase("authenticator");
+
+        // the next login from scratch shows a new QR code as well
+        Totp another = enrolmentPage(realm.signIn(realm.browser(), "dave", "dave-pw"));
+        assertThat(another.key()).isNotEqualTo(oldDevice.key());
+    }
+
+    @Test
+    void resettingNeedsManageUsersAndIsAnAdminEvent() {
+        String id = realm.addUser("erin", "erin-pw");
+        realm.admin.ok(realm.admin.put("/" + realm.name, Map.of("adminEventsEnabled", true)));
+        String otherId = realm.addUser("frank", "frank-pw");
+        realm.admin.ok(realm.putSettings(realm.admin, Map.of("method", "none")));
+        AdminClient frank = AdminClient.passwordGrant(realm.kc, realm.name, "frank", "frank-pw");
+        realm.admin.ok(realm.putSettings(realm.admin, Map.of("method", "totp")));
+        assertThat(frank.delete("/" + realm.name + "/twofactor/users/" + id + "/totp").status()).isEqualTo(403);
+        assertThat(realm.admin.delete("/" + realm.name + "/twofactor/users/" + id + "/totp").status()).isEqualTo(204);
+        JsonNode events = realm.admin.ok(realm.admin.get("/" + realm.name + "/admin-events?operationTypes=DELETE"));
+        assertThat(events).anySatisfy(e -> assertThat(e.get("resourcePath").asText()).isEqualTo("users/" + id + "/totp"));
+        assertThat(realm.admin.delete("/" + realm.name + "/twofactor/users/no-such-user/totp").status()).isEqualTo(404);
+        assertThat(otherId).isNotBlank();
+    }
+
+    private static boolean totpConfigured(String userId) {
+        return totpConfigured(realm, userId);
+    }
+
+    private static boolean totpConfigured(TestRealm realm, String userId) {
+        return realm.admin.ok(realm.admin.get("/" + realm.name + "/twofactor/users/" + userId)).get("totpConfigured").asBoolean();
+    }
+
+    private static String wrongCode(Totp app) {
+        String right = app.now();
+        String next = app.next();
+        String previous = app.codeAt(System.currentTimeMillis() / 1000 - app.period());
+        for (int i = 0; ; i++) {
+            String candidate = String.format("%06d", (Integer.parseInt(right) + 1 + i) % 1_000_000);
+            if (!candidate.equals(next) && !candidate.equals(previous) && !candidate.equals(right)) {
+                return candidate;
+            }
+        }
+    }
+}
