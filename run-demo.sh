@@ -21,8 +21,10 @@ KC_HOME="$DEV/keycloak-$KC_VERSION"
 RUN_DIR="$DEV/run"
 CATCHER_JAR="$ROOT/devtools/target/keycloak-twofactor-devtools.jar"
 
-say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
-fail() { printf '\033[1;31mrun-demo:\033[0m %s\n' "$*" >&2; exit 1; }
+if [ -t 1 ]; then BLUE=$'\033[1;34m' RED=$'\033[1;31m' BOLD_GREEN=$'\033[1;32m' PLAIN=$'\033[0m'
+else BLUE="" RED="" BOLD_GREEN="" PLAIN=""; fi
+say() { printf '%s==>%s %s\n' "$BLUE" "$PLAIN" "$*"; }
+fail() { printf '%srun-demo:%s %s\n' "$RED" "$PLAIN" "$*" >&2; exit 1; }
 
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
@@ -63,7 +65,7 @@ case "${1:-}" in
     rm -rf "$KC_HOME/data/h2"
     say "Demo database removed; the next ./run-demo.sh imports realm-config/ afresh."
     exit 0 ;;
-  -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) fail "unknown argument '$1' (try: ./run-demo.sh, ./run-demo.sh stop, ./run-demo.sh reset)" ;;
 esac
 
@@ -152,8 +154,13 @@ if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
 fi
 
 say "Installing $(basename "$JAR") and the realm files"
-rm -f "$KC_HOME"/providers/keycloak-twofactor-*.jar
-cp "$JAR" "$KC_HOME/providers/"
+INSTALLED="$KC_HOME/providers/$(basename "$JAR")"
+for old in "$KC_HOME"/providers/keycloak-twofactor-*.jar; do
+  [ "$old" = "$INSTALLED" ] || rm -f "$old"
+done
+if ! cmp -s "$JAR" "$INSTALLED"; then
+  cp -p "$JAR" "$INSTALLED"   # an unchanged JAR keeps its timestamp, so Keycloak can skip its re-build
+fi
 mkdir -p "$KC_HOME/data/import"
 rm -f "$KC_HOME"/data/import/*.json
 if compgen -G "$ROOT/realm-config/*.json" >/dev/null; then
@@ -213,15 +220,14 @@ done
 [ -n "$READY" ] || fail "Keycloak did not become ready within 5 minutes; its log above says why."
 
 BASE="http://localhost:$HTTP_PORT"
+row() { printf '  %-17s %-62s %s\n' "$1" "$2" "$3"; }
+printf '\n%skeycloak-twofactor demo is ready%s (started in %s s)\n\n' "$BOLD_GREEN" "$PLAIN" "$((SECONDS - START))"
+row "Admin console"   "$BASE/admin/"                            "admin / admin (master realm)"
+row "Security page"   "$BASE/realms/$REALM/twofactor-admin/"    "realm-admin / realm-admin"
+row "Account console" "$BASE/realms/$REALM/account/"            "agent / agent, employee / employee"
+row "Mail inbox"      "http://localhost:$INBOX_PORT"            "every email Keycloak sends lands here"
+row "SMS codes"       "printed in the Keycloak log below"       "(SMS provider \"log\"; nothing is really texted)"
 cat <<EOF
-
-$(printf '\033[1;32m')keycloak-twofactor demo is ready$(printf '\033[0m') (started in $((SECONDS - START)) s)
-
-  Admin console     $BASE/admin/                              admin / admin   (master realm)
-  Security page     $BASE/realms/$REALM/twofactor-admin/     realm-admin / realm-admin
-  Account console   $BASE/realms/$REALM/account/             agent / agent,  employee / employee
-  Mail inbox        http://localhost:$INBOX_PORT               every email Keycloak sends lands here
-  SMS codes         printed in the Keycloak log below (SMS provider "log"); nothing is really texted
 
   Realm "$REALM": realm-admin / realm-admin (manages the realm), agent / agent, employee / employee.
   Data is kept in .dev/ between runs; ./run-demo.sh reset starts over with a freshly imported realm.

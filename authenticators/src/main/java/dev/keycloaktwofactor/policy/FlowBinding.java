@@ -1,5 +1,6 @@
 package dev.keycloaktwofactor.policy;
 
+import dev.keycloaktwofactor.ip.IpAllowlistStep;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.KeycloakSession;
@@ -58,7 +59,8 @@ public final class FlowBinding {
         AuthenticationExecutionModel password = findStep(realm, copy, PASSWORD_STEPS).orElseThrow(() ->
                 new InvalidSettingException("method", "The realm's browser flow '" + current.getAlias()
                         + "' has no username and password step after which a second factor could be asked."));
-        insertAfter(realm, password, TwoFactorAuthenticatorFactory.PROVIDER_ID);
+        insert(realm, password.getParentFlow(), TwoFactorAuthenticatorFactory.PROVIDER_ID, password.getId(), false);
+        insert(realm, password.getParentFlow(), IpAllowlistStep.PROVIDER_ID, firstOf(realm, password.getParentFlow()), true);
         disableOtpIn(realm, copy);
         disableBuiltInOtp(realm, copy);
         realm.setBrowserFlow(copy);
@@ -72,10 +74,11 @@ public final class FlowBinding {
         AuthenticationFlowModel copy = freshCopy(session, realm, current, DIRECT_GRANT_ALIAS, ORIGINAL_DIRECT_GRANT);
         Optional<AuthenticationExecutionModel> password = findStep(realm, copy, DIRECT_GRANT_PASSWORD_STEPS);
         if (password.isPresent()) {
-            insertAfter(realm, password.get(), DirectGrantGuard.PROVIDER_ID);
+            insert(realm, password.get().getParentFlow(), DirectGrantGuard.PROVIDER_ID, password.get().getId(), false);
         } else {
-            addExecution(realm, copy.getId(), DirectGrantGuard.PROVIDER_ID, nextPriority(realm, copy.getId()));
+            insert(realm, copy.getId(), DirectGrantGuard.PROVIDER_ID, null, false);
         }
+        insert(realm, copy.getId(), IpAllowlistStep.DIRECT_GRANT_PROVIDER_ID, firstOf(realm, copy.getId()), true);
         realm.setDirectGrantFlow(copy);
     }
 
@@ -138,23 +141,36 @@ public final class FlowBinding {
         return Optional.empty();
     }
 
-    /** Puts a REQUIRED step right after {@code anchor} in the anchor's flow, renumbering that flow's priorities. */
-    private static void insertAfter(RealmModel realm, AuthenticationExecutionModel anchor, String provider) {
-        List<AuthenticationExecutionModel> siblings = new ArrayList<>(realm.getAuthenticationExecutionsStream(anchor.getParentFlow()).toList());
+    /**
+     * Puts a REQUIRED step just before or after the execution {@code anchorId} of {@code flowId} (at the end when the
+     * anchor is null), renumbering that flow's priorities in steps of ten.
+     */
+    private static void insert(RealmModel realm, String flowId, String provider, String anchorId, boolean before) {
         int priority = 10;
-        AuthenticationExecutionModel added = null;
-        for (AuthenticationExecutionModel e : siblings) {
+        boolean added = false;
+        for (AuthenticationExecutionModel e : realm.getAuthenticationExecutionsStream(flowId).toList()) {
+            boolean isAnchor = e.getId().equals(anchorId);
+            if (isAnchor && before) {
+                addExecution(realm, flowId, provider, priority);
+                priority += 10;
+                added = true;
+            }
             e.setPriority(priority);
             realm.updateAuthenticatorExecution(e);
             priority += 10;
-            if (e.getId().equals(anchor.getId())) {
-                added = addExecution(realm, anchor.getParentFlow(), provider, priority);
+            if (isAnchor && !before) {
+                addExecution(realm, flowId, provider, priority);
                 priority += 10;
+                added = true;
             }
         }
-        if (added == null) {
-            addExecution(realm, anchor.getParentFlow(), provider, priority);
+        if (!added) {
+            addExecution(realm, flowId, provider, priority);
         }
+    }
+
+    private static String firstOf(RealmModel realm, String flowId) {
+        return realm.getAuthenticationExecutionsStream(flowId).findFirst().map(AuthenticationExecutionModel::getId).orElse(null);
     }
 
     private static AuthenticationExecutionModel addExecution(RealmModel realm, String flowId, String provider, int priority) {
@@ -165,10 +181,6 @@ public final class FlowBinding {
         execution.setAuthenticatorFlow(false);
         execution.setPriority(priority);
         return realm.addAuthenticatorExecution(execution);
-    }
-
-    private static int nextPriority(RealmModel realm, String flowId) {
-        return realm.getAuthenticationExecutionsStream(flowId).mapToInt(AuthenticationExecutionModel::getPriority).max().orElse(0) + 10;
     }
 
     /**

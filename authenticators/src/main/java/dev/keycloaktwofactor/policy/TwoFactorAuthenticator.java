@@ -1,5 +1,8 @@
 package dev.keycloaktwofactor.policy;
 
+import dev.keycloaktwofactor.code.CodeFactor;
+import dev.keycloaktwofactor.code.CodePurpose;
+import dev.keycloaktwofactor.email.EmailChannel;
 import dev.keycloaktwofactor.totp.AuthenticatorAppFactor;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
@@ -29,13 +32,23 @@ public class TwoFactorAuthenticator implements Authenticator {
     }
 
     public static TwoFactorAuthenticator withBuiltInFactors() {
-        return new TwoFactorAuthenticator(Map.of(TwoFactorMethod.TOTP, new AuthenticatorAppFactor()));
+        return new TwoFactorAuthenticator(Map.of(
+                TwoFactorMethod.TOTP, new AuthenticatorAppFactor(),
+                TwoFactorMethod.EMAIL, new CodeFactor(new EmailChannel(), CodePurpose.LOGIN)));
+    }
+
+    /** Under the email method, a user who switched to an authenticator app is asked for the app's code instead. */
+    private SecondFactor factorFor(TwoFactorSettings settings, UserModel user) {
+        if (settings.method() == TwoFactorMethod.EMAIL && settings.allowAppOptIn() && AuthenticatorAppFactor.hasDevice(user)) {
+            return factors.get(TwoFactorMethod.TOTP);
+        }
+        return factors.get(settings.method());
     }
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
-        SecondFactor factor = factors.get(settings.method());
+        SecondFactor factor = factorFor(settings, context.getUser());
         if (factor == null) {
             // "none", or a method this server cannot serve: the policy step has nothing to ask.
             context.success();
@@ -59,7 +72,7 @@ public class TwoFactorAuthenticator implements Authenticator {
         if (endIfLocked(context)) {
             return;
         }
-        factors.get(settings.method()).action(context, settings);
+        factorFor(settings, context.getUser()).action(context, settings);
     }
 
     /**

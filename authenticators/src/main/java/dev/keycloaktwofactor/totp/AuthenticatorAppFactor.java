@@ -121,7 +121,7 @@ public class AuthenticatorAppFactor implements SecondFactor {
                 .createForm(ENROLL_TEMPLATE);
     }
 
-    static boolean hasDevice(UserModel user) {
+    public static boolean hasDevice(UserModel user) {
         return user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).findAny().isPresent();
     }
 

@@ -218,7 +218,7 @@ final class InboxHttp {
                 .append("\">JSON</a></p>");
         b.append("<h2>").append(Escape.html(m.subject().isBlank() ? "(no subject)" : m.subject())).append("</h2>");
         b.append("<dl><dt>To (envelope)</dt><dd>").append(Escape.html(m.to())).append("</dd>")
-                .append("<dt>Received</dt><dd>").append(TIME.format(m.receivedAt())).append("</dd>");
+                .append("<dt>Caught at</dt><dd>").append(TIME.format(m.receivedAt())).append("</dd>");
         for (String[] header : e.headers()) {
             b.append("<dt>").append(Escape.html(header[0])).append("</dt><dd>").append(Escape.html(header[1]))
                     .append("</dd>");

@@ -21,11 +21,17 @@ final class Browser {
 
     private final HttpClient http;
     private final String stopAt;
+    private final LoopbackCookies cookies;
 
     Browser(String stopAt) {
+        this(stopAt, new LoopbackCookies());
+    }
+
+    private Browser(String stopAt, LoopbackCookies cookies) {
         this.stopAt = stopAt;
+        this.cookies = cookies;
         this.http = HttpClient.newBuilder()
-                .cookieHandler(new LoopbackCookies())
+                .cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
@@ -60,6 +66,11 @@ final class Browser {
         public String toString() {
             return status + " " + url + (redirect != null ? " -> " + redirect : "\n" + doc().text());
         }
+    }
+
+    /** Another tab or a replayed request: the same cookies as now, going their own way from here. */
+    Browser fork() {
+        return new Browser(stopAt, cookies.copy());
     }
 
     Page open(String url) {

@@ -16,6 +16,12 @@ final class LoopbackCookies extends CookieHandler {
 
     private final Map<String, HttpCookie> jar = new ConcurrentHashMap<>();
 
+    LoopbackCookies copy() {
+        LoopbackCookies copy = new LoopbackCookies();
+        copy.jar.putAll(jar);
+        return copy;
+    }
+
     @Override
     public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
         String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();

@@ -44,7 +44,13 @@ class PolicyFlowIT {
         assertThat(steps.get(0).get("providerId").asText()).isEqualTo("auth-cookie");
         assertThat(steps.stream().filter(s -> "auth-otp-form".equals(s.path("providerId").asText())))
                 .allSatisfy(s -> assertThat(s.get("requirement").asText()).isEqualTo("DISABLED"));
-        assertThat(steps).hasSize(executions("browser").size() + 1);
+        assertThat(steps.get(password - 1).get("providerId").asText()).as("IP allowlist before the password")
+                .isEqualTo("twofactor-ip-allowlist");
+        assertThat(steps).hasSize(executions("browser").size() + 2);
+        List<JsonNode> grant = executions("direct grant with two-factor");
+        assertThat(grant.get(0).get("providerId").asText()).isEqualTo("twofactor-ip-allowlist-direct-grant");
+        int grantPassword = indexOf(grant, "direct-grant-validate-password");
+        assertThat(grant.get(grantPassword + 1).get("providerId").asText()).isEqualTo("twofactor-direct-grant");
 
         realm.admin.ok(realm.putSettings(realm.admin, Map.of("method", "none")));
         rep = realmRep();
@@ -68,7 +74,7 @@ class PolicyFlowIT {
         List<String> providersAfter = executions(custom, "browser with two-factor").stream()
                 .map(s -> s.path("providerId").asText()).toList();
         assertThat(providersAfter).contains("auth-recovery-authn-code-form", "twofactor-authenticator");
-        assertThat(providersAfter).hasSize(before.size() + 1);
+        assertThat(providersAfter).hasSize(before.size() + 2);
 
         a.ok(custom.putSettings(a, Map.of("method", "none")));
         assertThat(realmRep(custom).get("browserFlow").asText()).isEqualTo("my browser");

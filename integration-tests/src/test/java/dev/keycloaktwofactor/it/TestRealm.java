@@ -59,7 +59,7 @@ final class TestRealm {
         Map<String, Object> user = new LinkedHashMap<>();
         user.put("username", username);
         user.put("enabled", true);
-        user.put("email", username + "@example.test");
+        user.put("email", email(username));
         user.put("emailVerified", true);
         user.put("firstName", username);
         user.put("lastName", "Tester");
@@ -69,6 +69,11 @@ final class TestRealm {
             throw new AssertionError("Could not add " + username + ": " + created);
         }
         return admin.ok(admin.get("/" + name + "/users?exact=true&username=" + username)).get(0).get("id").asText();
+    }
+
+    /** Each realm's users have their own addresses, so that one realm's mail never answers another test. */
+    String email(String username) {
+        return username + "@" + name + ".example.test";
     }
 
     /** Gives a user the realm-management roles of a realm administrator. */

@@ -135,7 +135,7 @@ class TotpLoginIT {
         Totp newDevice = enrolmentPage(afterReset);
         assertThat(newDevice.key()).isNotEqualTo(oldDevice.key());
 
-        CaughtMail notice = realm.kc.mail().awaitMessageTo("dave@example.test", Duration.ofSeconds(20));
+        CaughtMail notice = realm.kc.mail().awaitMessageTo(realm.email("dave"), Duration.ofSeconds(20));
         assertThat(notice.subject()).isNotBlank();
         assertThat(notice.text()).containsIgnoringCase("authenticator");
 

@@ -1,0 +1,183 @@
+package dev.keycloaktwofactor.code;
+
+import dev.keycloaktwofactor.policy.SecondFactor;
+import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.events.Errors;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * A code sent through a {@link CodeChannel} as the second factor of a login: the one code engine that email and SMS
+ * share. Sending happens once per page: a refresh, the back button or a double submit shows the page again and
+ * sends nothing; only the resend button asks for another code, and the server decides whether it may go out.
+ */
+public class CodeFactor implements SecondFactor {
+
+    private static final Logger LOG = Logger.getLogger(CodeFactor.class);
+
+    public static final String CODE_FIELD = "code";
+    public static final String RESEND_FIELD = "resend";
+    public static final String EVENT_DELIVERY_FAILED = "twofactor_delivery_failed";
+    public static final String EVENT_SEND_REFUSED = "twofactor_send_refused";
+
+    private final CodeChannel channel;
+    private final CodePurpose purpose;
+
+    public CodeFactor(CodeChannel channel, CodePurpose purpose) {
+        this.channel = channel;
+        this.purpose = purpose;
+    }
+
+    private String note(String name) {
+        return "twofactor." + channel.id() + "." + purpose.id() + "." + name;
+    }
+
+    @Override
+    public void challenge(AuthenticationFlowContext context, TwoFactorSettings settings) {
+        String destination = channel.destination(context.getUser());
+        if (destination == null) {
+            context.getEvent().user(context.getUser()).error("twofactor_no_" + channel.id());
+            context.challenge(messagePage(context, channel.missingDestinationMessage()));
+            return;
+        }
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (authSession.getAuthNote(note("sent")) != null) {
+            // Refresh or back: this page was shown before, and its code (if any) still stands.
+            context.challenge(codePage(context, settings, null));
+            return;
+        }
+        authSession.setAuthNote(note("sent"), "true");
+        send(context, settings, false);
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context, TwoFactorSettings settings) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        if (channel.destination(context.getUser()) == null) {
+            challenge(context, settings);
+            return;
+        }
+        if (form.containsKey(RESEND_FIELD)) {
+            resend(context, settings);
+            return;
+        }
+        String code = OneTimeCode.normalize(form.getFirst(CODE_FIELD));
+        if (code == null) {
+            context.challenge(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
+            return;
+        }
+        CodeChallenge challenge = new CodeChallenge(context.getSession(), context.getAuthenticationSession(), purpose);
+        switch (challenge.verify(code, settings)) {
+            case ACCEPTED -> {
+                schedule(context).reset();
+                context.getAuthenticationSession().removeAuthNote(note("sent"));
+                context.success();
+            }
+            case WRONG -> {
+                context.getEvent().user(context.getUser()).error(Errors.INVALID_USER_CREDENTIALS);
+                context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
+                        codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
+            }
+            case ATTEMPTS_EXHAUSTED -> {
+                context.getAuthenticationSession().setAuthNote(note("exhausted"), "true");
+                context.getEvent().user(context.getUser()).error(Errors.INVALID_USER_CREDENTIALS);
+                context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
+                        messagePage(context, "twofactorCodeAttemptsExhausted"));
+            }
+            case EXPIRED, NONE_PENDING -> context.challenge(codePage(context, settings,
+                    new FormMessage(CODE_FIELD, "twofactorCodeExpired")));
+        }
+    }
+
+    private void resend(AuthenticationFlowContext context, TwoFactorSettings settings) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (authSession.getAuthNote(note("exhausted")) != null) {
+            context.challenge(messagePage(context, "twofactorCodeAttemptsExhausted"));
+            return;
+        }
+        int resends = resends(authSession);
+        if (resends >= settings.maxResends()) {
+            context.getEvent().user(context.getUser()).error(EVENT_SEND_REFUSED);
+            context.challenge(codePage(context, settings, new FormMessage(null, "twofactorResendLimit")));
+            return;
+        }
+        if (send(context, settings, true)) {
+            authSession.setAuthNote(note("resends"), Integer.toString(resends + 1));
+        }
+    }
+
+    /** @return true when a code went out */
+    private boolean send(AuthenticationFlowContext context, TwoFactorSettings settings, boolean isResend) {
+        UserModel user = context.getUser();
+        ResendSchedule schedule = schedule(context);
+        ResendSchedule.Decision decision = schedule.tryClaim(settings);
+        if (!decision.allowed()) {
+            context.getEvent().user(user).detail("reason", decision.refusal().name().toLowerCase()).error(EVENT_SEND_REFUSED);
+            FormMessage why = decision.refusal() == ResendSchedule.Refusal.COOLDOWN
+                    ? new FormMessage(null, isResend ? "twofactorResendTooSoon" : "twofactorCodeRecentlySent", decision.waitSeconds())
+                    : new FormMessage(null, "twofactorResendLimit");
+            context.challenge(codePage(context, settings, why));
+            return false;
+        }
+        CodeChallenge challenge = new CodeChallenge(context.getSession(), context.getAuthenticationSession(), purpose);
+        String code = challenge.issue(settings);
+        try {
+            channel.deliver(context.getSession(), context.getRealm(), user, channel.destination(user), code, purpose, settings);
+        } catch (CodeDeliveryException e) {
+            challenge.discard();
+            schedule.release(decision);
+            context.getAuthenticationSession().removeAuthNote(note("sent"));
+            LOG.warnf("Two-factor code not delivered (%s, realm %s): %s", channel.id(), context.getRealm().getName(), e.getMessage());
+            context.getEvent().user(user).error(EVENT_DELIVERY_FAILED);
+            context.challenge(messagePage(context, channel.deliveryFailedMessage()));
+            return false;
+        }
+        schedule.recordSent(decision, settings);
+        context.challenge(codePage(context, settings, isResend ? new FormMessage(null, "twofactorCodeSent") : null));
+        return true;
+    }
+
+    private ResendSchedule schedule(AuthenticationFlowContext context) {
+        return new ResendSchedule(context.getSession(), context.getRealm(), context.getUser(), channel.id(),
+                context.getConnection().getRemoteAddr());
+    }
+
+    private int resends(AuthenticationSessionModel authSession) {
+        String v = authSession.getAuthNote(note("resends"));
+        return v == null ? 0 : Integer.parseInt(v);
+    }
+
+    private Response codePage(AuthenticationFlowContext context, TwoFactorSettings settings, FormMessage message) {
+        LoginFormsProvider form = context.form();
+        if (message != null) {
+            if (message.getField() != null) {
+                form.addError(message);
+            } else if ("twofactorCodeSent".equals(message.getMessage())) {
+                form.setInfo(message.getMessage(), message.getParameters());
+            } else {
+                form.setError(message.getMessage(), message.getParameters());
+            }
+        }
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        boolean resendAllowed = resends(authSession) < settings.maxResends() && authSession.getAuthNote(note("exhausted")) == null;
+        String destination = channel.destination(context.getUser());
+        return form.setAttribute("twofactorChannel", channel.id())
+                .setAttribute("twofactorDestination", destination == null ? null : channel.masked(destination))
+                .setAttribute("twofactorResendAllowed", resendAllowed)
+                .setAttribute("twofactorResendIn", schedule(context).secondsToWait(settings))
+                .setAttribute("twofactorCodeLength", settings.codeLength())
+                .createForm("twofactor-code.ftl");
+    }
+
+    private Response messagePage(AuthenticationFlowContext context, String messageKey) {
+        return context.form().setAttribute("twofactorMessage", messageKey).createForm("twofactor-message.ftl");
+    }
+}

@@ -1,0 +1,121 @@
+package dev.keycloaktwofactor.code;
+
+import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.SingleUseObjectProvider;
+import org.keycloak.models.UserModel;
+
+import java.util.Map;
+
+/**
+ * When the next code may go out to a user on a channel: after the n-th send the user waits n times the realm's
+ * {@code resendCooldownSeconds} (30, 60, 90 s...). Kept in Keycloak's cluster-wide single-use store and keyed by
+ * user and channel, so a new browser or a new login attempt does not reset it; it is forgotten after a
+ * successful sign-in or a quarter of an hour of quiet. On top, hard caps per user and per source address per hour.
+ */
+public final class ResendSchedule {
+
+    /** Sends per user and channel per clock hour, whatever the cooldown. */
+    public static final int MAX_SENDS_PER_USER_PER_HOUR = 10;
+    /** Sends per source address per clock hour, across users: one address cannot mail-bomb a realm. */
+    public static final int MAX_SENDS_PER_ADDRESS_PER_HOUR = 30;
+    static final long QUIET_RESET_SECONDS = 900;
+
+    public enum Refusal { COOLDOWN, USER_HOURLY_CAP, ADDRESS_HOURLY_CAP }
+
+    /** The outcome of asking to send: allowed, or the reason and the seconds to wait. */
+    public record Decision(Refusal refusal, int waitSeconds, int previousCount, long previousLast) {
+        public boolean allowed() {
+            return refusal == null;
+        }
+    }
+
+    private final SingleUseObjectProvider store;
+    private final String realmId;
+    private final String key;
+    private final String userKey;
+    private final String sourceAddress;
+
+    public ResendSchedule(KeycloakSession session, RealmModel realm, UserModel user, String channel, String sourceAddress) {
+        this.store = session.singleUseObjects();
+        this.realmId = realm.getId();
+        this.userKey = user.getId() + ":" + channel;
+        this.key = "twofactor:sends:" + realmId + ":" + userKey;
+        this.sourceAddress = sourceAddress == null ? "unknown" : sourceAddress;
+    }
+
+    /** Seconds before the next send is allowed; 0 when it is allowed now. */
+    public int secondsToWait(TwoFactorSettings settings) {
+        Map<String, String> state = store.get(key);
+        if (state == null) {
+            return 0;
+        }
+        long readyAt = last(state) + (long) count(state) * settings.resendCooldownSeconds();
+        return (int) Math.max(0, readyAt - Time.currentTime());
+    }
+
+    /** Number of sends recorded so far (the next wait is this many times the cooldown). */
+    public int sends() {
+        Map<String, String> state = store.get(key);
+        return state == null ? 0 : count(state);
+    }
+
+    /** Claims the next send if one is allowed now; two parallel requests can never both claim the same send. */
+    public Decision tryClaim(TwoFactorSettings settings) {
+        Map<String, String> state = store.get(key);
+        int count = state == null ? 0 : count(state);
+        long last = state == null ? 0 : last(state);
+        long now = Time.currentTime();
+        int wait = (int) Math.max(0, last + (long) count * settings.resendCooldownSeconds() - now);
+        if (wait > 0) {
+            return new Decision(Refusal.COOLDOWN, wait, count, last);
+        }
+        long hour = now / 3600;
+        int toNextHour = (int) (3600 - now % 3600);
+        if (AtomicSlots.claim(store, "twofactor:hourly:user:" + realmId + ":" + userKey + ":" + hour, MAX_SENDS_PER_USER_PER_HOUR, 3600) == 0) {
+            return new Decision(Refusal.USER_HOURLY_CAP, toNextHour, count, last);
+        }
+        if (AtomicSlots.claim(store, "twofactor:hourly:address:" + realmId + ":" + sourceAddress + ":" + hour, MAX_SENDS_PER_ADDRESS_PER_HOUR, 3600) == 0) {
+            return new Decision(Refusal.ADDRESS_HOURLY_CAP, toNextHour, count, last);
+        }
+        if (!store.putIfAbsent(claimKey(count, last), Math.max(60, settings.resendCooldownSeconds()))) {
+            return new Decision(Refusal.COOLDOWN, settings.resendCooldownSeconds(), count, last);
+        }
+        return new Decision(null, 0, count, last);
+    }
+
+    /**
+     * The claimed message went out: from now on the next one waits one cooldown longer. Written at the end of the
+     * request (the store's put is transactional), which is why the claim itself is a separate, immediate put-if-absent.
+     */
+    public void recordSent(Decision claimed, TwoFactorSettings settings) {
+        int next = claimed.previousCount() + 1;
+        store.put(key, (long) next * settings.resendCooldownSeconds() + QUIET_RESET_SECONDS,
+                Map.of("count", Integer.toString(next), "last", Long.toString(Time.currentTime())));
+    }
+
+    /** The message did not go out: the user should not have to wait for a send that never happened. */
+    public void release(Decision claimed) {
+        store.remove(claimKey(claimed.previousCount(), claimed.previousLast()));
+    }
+
+    private String claimKey(int count, long last) {
+        return key + ":claim:" + count + ":" + last;
+    }
+
+    /** After a successful sign-in the next login starts with no wait. */
+    public void reset() {
+        store.remove(key);
+        store.remove(claimKey(0, 0));
+    }
+
+    private static int count(Map<String, String> state) {
+        return Integer.parseInt(state.getOrDefault("count", "0"));
+    }
+
+    private static long last(Map<String, String> state) {
+        return Long.parseLong(state.getOrDefault("last", "0"));
+    }
+}

@@ -1,0 +1,87 @@
+package dev.keycloaktwofactor.ip;
+
+import dev.keycloaktwofactor.policy.PolicyStepFactory;
+import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * The realm's login IP allowlist, checked before any password. The address is Keycloak's view of the client:
+ * the TCP peer, or a forwarded header only when the server is configured to trust a proxy ({@code --proxy-headers}).
+ * Anyone outside the list gets the same generic refusal, and an event records the address.
+ */
+public class IpAllowlistStep implements Authenticator {
+
+    public static final String PROVIDER_ID = "twofactor-ip-allowlist";
+    public static final String DIRECT_GRANT_PROVIDER_ID = "twofactor-ip-allowlist-direct-grant";
+    static final String EVENT_ERROR = "twofactor_ip_not_allowed";
+
+    public static class Factory extends PolicyStepFactory {
+        public Factory() {
+            super(PROVIDER_ID, "Two-factor: login IP allowlist",
+                    "Refuses the login before the password when the client address is not in the realm's IP allowlist.",
+                    new IpAllowlistStep(false));
+        }
+    }
+
+    public static class DirectGrantFactory extends PolicyStepFactory {
+        public DirectGrantFactory() {
+            super(DIRECT_GRANT_PROVIDER_ID, "Two-factor: login IP allowlist (direct grant)",
+                    "Refuses the direct grant before the password when the client address is not in the realm's IP allowlist.",
+                    new IpAllowlistStep(true));
+        }
+    }
+
+    private final boolean directGrant;
+
+    IpAllowlistStep(boolean directGrant) {
+        this.directGrant = directGrant;
+    }
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        String address = context.getConnection().getRemoteAddr();
+        if (TwoFactorSettings.of(context.getRealm()).allowlist().permits(address)) {
+            context.success();
+            return;
+        }
+        context.getEvent().detail("twofactor_address", address).error(EVENT_ERROR);
+        Response refusal = directGrant
+                ? Response.status(Response.Status.FORBIDDEN).type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(new OAuth2ErrorRepresentation(OAuthErrorException.ACCESS_DENIED, "Sign-in from this network is not allowed.")).build()
+                : context.form().setError("twofactorAccessDenied").createErrorPage(Response.Status.FORBIDDEN);
+        context.failure(AuthenticationFlowError.ACCESS_DENIED, refusal);
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        authenticate(context);
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return false;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,345 @@
+package dev.keycloaktwofactor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keycloaktwofactor.devtools.CaughtMail;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Method "email": a code by email after the password, with the server in charge of every limit. */
+class EmailLoginIT {
+
+    private static TestRealm emailRealm(String prefix, Map<String, Object> settings) {
+        TestRealm r = TestRealm.create(prefix);
+        Map<String, Object> s = new java.util.HashMap<>(Map.of("method", "email", "resendCooldownSeconds", 1));
+        s.putAll(settings);
+        r.admin.ok(r.putSettings(r.admin, s));
+        return r;
+    }
+
+    private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
+        return b.submit(page, "form:has(input[name=code])", Map.of("code", code));
+    }
+
+    private static Browser.Page resend(Browser b, Browser.Page page) {
+        return b.submit(page, "form:has(input[name=code])", Map.of("resend", "true"));
+    }
+
+    private static Integer resendIn(Browser.Page page) {
+        Element button = page.doc().selectFirst("button[name=resend]");
+        assertThat(button).as("resend button on " + page).isNotNull();
+        return button.hasAttr("data-resend-in") ? Integer.valueOf(button.attr("data-resend-in")) : null;
+    }
+
+    private static void sleepSeconds(double s) {
+        try {
+            Thread.sleep((long) (s * 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aCodeByEmailCompletesTheLogin() {
+        TestRealm r = emailRealm("email-login", Map.of());
+        r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+
+        Document doc = page.doc();
+        assertThat(doc.selectFirst("form[method=post] input[name=code][autocomplete=one-time-code][inputmode=numeric]")).isNotNull();
+        assertThat(doc.text()).contains("a***t@" + r.name + ".example.test").doesNotContain(r.email("agent"));
+        CaughtMail mail = EmailCodes.next(r, "agent");
+        assertThat(mail.subject()).contains(r.name);
+        assertThat(mail.html()).isNotBlank();
+        String code = EmailCodes.code(mail);
+        assertThat(code).hasSize(6);
+        assertThat(mail.html()).contains(code);
+
+        Browser.Page done = submitCode(b, page, code);
+        assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
+        assertThat(r.exchange(done).get("access_token").asText()).isNotBlank();
+        assertThat(r.kc.logLines()).noneMatch(line -> line.contains(code) && line.contains(r.name));
+    }
+
+    @Test
+    void codeLengthAndLanguageFollowTheRealmAndTheUser() {
+        TestRealm r = emailRealm("email-ru", Map.of("codeLength", 8));
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("internationalizationEnabled", true,
+                "supportedLocales", List.of("en", "ru"), "defaultLocale", "en")));
+        String id = r.addUser("ivan", "ivan-pw");
+        r.admin.ok(r.admin.put("/" + r.name + "/users/" + id, Map.of("attributes", Map.of("locale", List.of("ru")),
+                "email", r.email("ivan"), "firstName", "ivan", "lastName", "Tester")));
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "ivan", "ivan-pw");
+        assertThat(page.doc().text()).contains("Код");
+        CaughtMail mail = EmailCodes.next(r, "ivan");
+        assertThat(mail.subject()).startsWith("Код");
+        String code = EmailCodes.code(mail);
+        assertThat(code).hasSize(8);
+        assertThat(submitCode(b, page, code).isRedirectToClient()).isTrue();
+    }
+
+    @Test
+    void aCodeIsDeadAfterUseAndInAnyOtherLogin() {
+        TestRealm r = emailRealm("email-single-use", Map.of());
+        r.addUser("agent", "agent-pw");
+        Browser first = r.browser();
+        Browser.Page page = r.signIn(first, "agent", "agent-pw");
+        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+
+        sleepSeconds(1.2);
+        Browser second = r.browser();
+        Browser.Page other = r.signIn(second, "agent", "agent-pw");
+        EmailCodes.next(r, "agent");
+        Browser.Page elsewhere = submitCode(second, other, code);
+        assertThat(elsewhere.isRedirectToClient()).as("a code of another login").isFalse();
+
+        Browser replay = first.fork();
+        assertThat(submitCode(first, page, code).isRedirectToClient()).isTrue();
+        // the same form with the same code, replayed from the same cookies
+        Browser.Page again = submitCode(replay, page, code);
+        assertThat(again.isRedirectToClient()).isFalse();
+    }
+
+    @Test
+    void aResendKillsThePreviousCode() {
+        TestRealm r = emailRealm("email-resend-kills", Map.of());
+        r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        String old = EmailCodes.code(EmailCodes.next(r, "agent"));
+        sleepSeconds(1.2);
+        Browser.Page resent = resend(b, page);
+        assertThat(resent.doc().text()).contains("A new code has been sent");
+        String fresh = EmailCodes.code(EmailCodes.next(r, "agent"));
+        Browser.Page withOld = submitCode(b, resent, old);
+        assertThat(withOld.isRedirectToClient()).isFalse();
+        assertThat(submitCode(b, withOld, fresh).isRedirectToClient()).isTrue();
+    }
+
+    @Test
+    void maxCodeAttemptsWrongEntriesKillTheCodeAndAResendDoesNotResetThem() {
+        TestRealm r = emailRealm("email-attempts", Map.of("maxCodeAttempts", 3));
+        r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String wrong = code.equals("000000") ? "111111" : "000000";
+        page = submitCode(b, page, wrong);
+        assertThat(page.doc().text()).contains("Invalid code");
+        sleepSeconds(1.2);
+        page = resend(b, page);
+        code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        wrong = code.equals("000000") ? "111111" : "000000";
+        page = submitCode(b, page, wrong);
+        Browser.Page third = submitCode(b, page, wrong);
+        assertThat(third.doc().text()).contains("Too many wrong codes");
+        assertThat(submitCode(b, page, code).isRedirectToClient()).as("the right code after the cap").isFalse();
+    }
+
+    @Test
+    void parallelSubmissionsOfOneValidCodeGiveExactlyOneLogin() throws Exception {
+        TestRealm r = emailRealm("email-parallel", Map.of());
+        r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Browser.Page>> posts = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Browser tab = b.fork();
+                posts.add(pool.submit(() -> submitCode(tab, page, code)));
+            }
+            int logins = 0;
+            for (Future<Browser.Page> f : posts) {
+                Browser.Page p = f.get();
+                if (p.isRedirectToClient() && p.queryParam("code") != null) {
+                    logins++;
+                }
+            }
+            assertThat(logins).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theNthResendWaitsNTimesTheBaseAndANewLoginAttemptDoesNotResetIt() {
+        TestRealm r = emailRealm("email-cooldown", Map.of("resendCooldownSeconds", 2));
+        r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        EmailCodes.next(r, "agent");
+        assertThat(resendIn(page)).isBetween(1, 2);
+
+        Browser.Page tooSoon = resend(b, page);
+        assertThat(tooSoon.doc().text()).contains("You can request a new code in");
+        assertThat(EmailCodes.count(r, "agent")).isEqualTo(1);
+
+        sleepSeconds(2.2);
+        Browser.Page first = resend(b, tooSoon);
+        EmailCodes.next(r, "agent");
+        assertThat(resendIn(first)).as("after the 1st resend: 2 x 2 s").isBetween(3, 4);
+
+        // a new browser, a new login attempt: the wait stands and no email goes out
+        Browser other = r.browser();
+        Browser.Page otherPage = r.signIn(other, "agent", "agent-pw");
+        assertThat(resendIn(otherPage)).isBetween(2, 4);
+        assertThat(EmailCodes.count(r, "agent")).isEqualTo(2);
+
+        sleepSeconds(4.2);
+        Browser.Page second = resend(b, first);
+        EmailCodes.next(r, "agent");
+        assertThat(resendIn(second)).as("after the 2nd resend: 3 x 2 s").isBetween(5, 6);
+    }
+
+    @Test
+    void refreshBackAndDoubleSubmitNeverSendASecondEmail() throws Exception {
+        TestRealm r = emailRealm("email-refresh", Map.of("resendCooldownSeconds", 4));
+        r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        EmailCodes.next(r, "agent");
+
+        Browser.Page refreshed = b.open(page.url().toString());
+        if (refreshed.doc().selectFirst("#loginContinueLink") != null) {
+            // Keycloak's "page has expired" for a reloaded form post: its "continue" link resumes the login
+            refreshed = b.open(refreshed.doc().selectFirst("#loginContinueLink").absUrl("href"));
+        }
+        assertThat(refreshed.doc().selectFirst("input[name=code]")).as("refresh shows the code page").isNotNull();
+        // back to the login form and through the password again: a new attempt within the wait sends nothing
+        Browser.Page again = r.signIn(b, "agent", "agent-pw");
+        assertThat(again.doc().selectFirst("input[name=code]")).isNotNull();
+        assertThat(resendIn(again)).isPositive();
+        assertThat(EmailCodes.count(r, "agent")).isEqualTo(1);
+
+        sleepSeconds(4.2);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Browser.Page>> clicks = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Browser tab = b.fork();
+                clicks.add(pool.submit(() -> resend(tab, again)));
+            }
+            for (Future<Browser.Page> f : clicks) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        sleepSeconds(1);
+        assertThat(EmailCodes.count(r, "agent")).as("the first email and one resend").isEqualTo(2);
+    }
+
+    @Test
+    void maxResendsPerLoginIsEnforced() {
+        TestRealm r = emailRealm("email-max-resends", Map.of("maxResends", 1));
+        r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        EmailCodes.next(r, "agent");
+        sleepSeconds(1.2);
+        page = resend(b, page);
+        EmailCodes.next(r, "agent");
+        sleepSeconds(2.2);
+        Browser.Page refused = resend(b, page);
+        assertThat(refused.doc().text()).contains("No more codes can be sent");
+        assertThat(refused.doc().selectFirst("button[name=resend]")).isNull();
+        assertThat(EmailCodes.count(r, "agent")).isEqualTo(2);
+    }
+
+    @Test
+    void theHourlyCapPerUserHoldsAcrossSuccessfulLogins() {
+        TestRealm r = emailRealm("email-hourly", Map.of());
+        r.addUser("agent", "agent-pw");
+        for (int i = 0; i < 10; i++) {
+            Browser b = r.browser();
+            Browser.Page page = r.signIn(b, "agent", "agent-pw");
+            assertThat(submitCode(b, page, EmailCodes.code(EmailCodes.next(r, "agent"))).isRedirectToClient()).isTrue();
+        }
+        Browser b = r.browser();
+        Browser.Page capped = r.signIn(b, "agent", "agent-pw");
+        assertThat(capped.doc().text()).contains("No more codes can be sent");
+        assertThat(EmailCodes.count(r, "agent")).isEqualTo(10);
+    }
+
+    @Test
+    void aUserWithoutAnEmailAddressGetsAClearPage() {
+        TestRealm r = emailRealm("email-missing", Map.of());
+        String id = r.addUser("noemail", "noemail-pw");
+        r.admin.ok(r.admin.put("/" + r.name + "/users/" + id, Map.of("email", "")));
+        Browser.Page page = r.signIn(r.browser(), "noemail", "noemail-pw");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.doc().selectFirst("#twofactor-message").text()).contains("no email address");
+        assertThat(page.doc().selectFirst("a#twofactor-back-to-login")).isNotNull();
+    }
+
+    @Test
+    void anSmtpServerThatRefusesGivesAClearPageAndTheLoginWorksOnceFixed() throws Exception {
+        TestRealm r = emailRealm("email-smtp-down", Map.of());
+        r.addUser("agent", "agent-pw");
+        int closed = KeycloakServer.freePort();
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(closed),
+                "from", "keycloak@example.test"))));
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.doc().selectFirst("#twofactor-message").text()).contains("could not send the email");
+        assertThat(EmailCodes.count(r, "agent")).isZero();
+
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1",
+                "port", String.valueOf(r.kc.mail().smtpPort()), "from", "keycloak@example.test"))));
+        Browser.Page retry = b.open(page.doc().selectFirst("a#twofactor-back-to-login").absUrl("href"));
+        if (retry.doc().selectFirst("form#kc-form-login") != null) {
+            retry = b.submit(retry, "form#kc-form-login", Map.of("username", "agent", "password", "agent-pw"));
+        }
+        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        assertThat(submitCode(b, retry, code).isRedirectToClient()).isTrue();
+    }
+
+    @Test
+    void wrongCodesReachBruteForceProtection() {
+        TestRealm r = emailRealm("email-lockout", Map.of());
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("failureFactor", 2, "waitIncrementSeconds", 600)));
+        String id = r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String wrong = code.equals("000000") ? "111111" : "000000";
+        page = submitCode(b, page, wrong);
+        page = submitCode(b, page, wrong);
+        JsonNode status = r.admin.ok(r.admin.get("/" + r.name + "/attack-detection/brute-force/users/" + id));
+        assertThat(status.get("disabled").asBoolean()).isTrue();
+        Browser.Page locked = submitCode(b, page, code);
+        assertThat(locked.isRedirectToClient()).isFalse();
+        assertThat(locked.doc().selectFirst("form#kc-form-login")).isNotNull();
+        long before = EmailCodes.count(r, "agent");
+        // a locked user gets no new code from a new attempt either (the password step refuses first)
+        r.signIn(r.browser(), "agent", "agent-pw");
+        assertThat(EmailCodes.count(r, "agent")).isEqualTo(before);
+    }
+
+    @Test
+    void aCodeIsDeadAfterItsLifetime() {
+        TestRealm r = emailRealm("email-ttl", Map.of("codeTtlSeconds", 60));
+        r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        sleepSeconds(61.5);
+        Browser.Page late = submitCode(b, page, code);
+        assertThat(late.isRedirectToClient()).isFalse();
+        assertThat(late.doc().text()).contains("The code has expired");
+    }
+}

@@ -1,0 +1,108 @@
+package dev.keycloaktwofactor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The realm's login IP allowlist, seen from two loopback addresses: 127.0.0.1 inside it, 127.0.0.2 outside. */
+class IpAllowlistIT {
+
+    private static TestRealm realm;
+
+    @BeforeAll
+    static void setUp() {
+        realm = TestRealm.create("allowlist");
+        realm.addUser("agent", "agent-pw");
+        realm.admin.ok(realm.admin.put("/" + realm.name, Map.of("eventsEnabled", true,
+                "enabledEventTypes", List.of("LOGIN", "LOGIN_ERROR"))));
+        realm.admin.ok(realm.putSettings(realm.admin, Map.of("ipAllowlist", List.of("127.0.0.1/32"))));
+    }
+
+    private static String tokenForm(String password) {
+        return AdminClient.formEncode(Map.of("grant_type", "password", "client_id", TestRealm.CLIENT_ID,
+                "username", "agent", "password", password));
+    }
+
+    private static HttpAnswer directGrantFrom(String source, String password, Map<String, String> headers) {
+        Map<String, String> h = new java.util.HashMap<>(headers);
+        h.put("Content-Type", "application/x-www-form-urlencoded");
+        return RawHttp.request(source, "POST", realm.kc.baseUrl() + "/realms/" + realm.name + "/protocol/openid-connect/token",
+                h, tokenForm(password));
+    }
+
+    @Test
+    void theBrowserLoginIsRefusedBeforeThePasswordFromOutsideTheList() {
+        HttpAnswer inside = RawHttp.request("127.0.0.1", "GET", realm.authUrl(), Map.of(), null);
+        assertThat(inside.status()).isEqualTo(200);
+        assertThat(Jsoup.parse(inside.body()).selectFirst("form#kc-form-login")).isNotNull();
+
+        HttpAnswer outside = RawHttp.request("127.0.0.2", "GET", realm.authUrl(), Map.of(), null);
+        assertThat(outside.status()).isEqualTo(403);
+        Document page = Jsoup.parse(outside.body());
+        assertThat(page.selectFirst("form#kc-form-login")).as("no password form is offered").isNull();
+        assertThat(page.text()).contains("not allowed");
+
+        JsonNode events = realm.admin.ok(realm.admin.get("/" + realm.name + "/events?type=LOGIN_ERROR"));
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.get("ipAddress").asText()).isEqualTo("127.0.0.2");
+            assertThat(e.get("error").asText()).isEqualTo("twofactor_ip_not_allowed");
+        });
+    }
+
+    @Test
+    void theDirectGrantIsRefusedBeforeThePasswordFromOutsideTheList() {
+        assertThat(directGrantFrom("127.0.0.1", "agent-pw", Map.of()).status()).isEqualTo(200);
+
+        HttpAnswer right = directGrantFrom("127.0.0.2", "agent-pw", Map.of());
+        HttpAnswer wrong = directGrantFrom("127.0.0.2", "not-the-password", Map.of());
+        assertThat(right.status()).isEqualTo(403);
+        assertThat(right.body()).doesNotContain("access_token");
+        assertThat(wrong).as("the same answer whatever the password: it was never checked").isEqualTo(right);
+        assertThat(right.json().get("error").asText()).isEqualTo("access_denied");
+    }
+
+    @Test
+    void forwardedHeadersDoNotCountWithoutATrustedProxy() {
+        HttpAnswer spoofed = directGrantFrom("127.0.0.2", "agent-pw",
+                Map.of("X-Forwarded-For", "127.0.0.1", "Forwarded", "for=127.0.0.1"));
+        assertThat(spoofed.status()).isEqualTo(403);
+    }
+
+    @Test
+    void aListThatWouldLockOutTheSavingAdminIsRefused() {
+        HttpAnswer answer = realm.putSettings(realm.admin, Map.of("ipAllowlist", List.of("10.0.0.0/8")));
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("field").asText()).isEqualTo("ipAllowlist");
+        assertThat(answer.json().get("error").asText()).contains("lock you out");
+        assertThat(realm.settings().get("ipAllowlist")).extracting(JsonNode::asText).containsExactly("127.0.0.1/32");
+    }
+
+    @Test
+    void aBadEntryIsRefusedNamingIt() {
+        HttpAnswer answer = realm.putSettings(realm.admin, Map.of("ipAllowlist", List.of("127.0.0.1/32", "300.1.1.1/8")));
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("error").asText()).contains("300.1.1.1/8");
+    }
+
+    @Test
+    void anEmptyListLetsEveryAddressInAgain() {
+        TestRealm r = TestRealm.create("allowlist-off");
+        r.addUser("agent", "agent-pw");
+        r.admin.ok(r.putSettings(r.admin, Map.of("ipAllowlist", List.of("127.0.0.1"))));
+        String url = r.kc.baseUrl() + "/realms/" + r.name + "/protocol/openid-connect/token";
+        String form = AdminClient.formEncode(Map.of("grant_type", "password", "client_id", TestRealm.CLIENT_ID,
+                "username", "agent", "password", "agent-pw"));
+        Map<String, String> h = Map.of("Content-Type", "application/x-www-form-urlencoded");
+        assertThat(RawHttp.request("127.0.0.2", "POST", url, h, form).status()).isEqualTo(403);
+        r.admin.ok(r.putSettings(r.admin, Map.of("ipAllowlist", List.of())));
+        assertThat(RawHttp.request("127.0.0.2", "POST", url, h, form).status()).isEqualTo(200);
+        assertThat(r.admin.ok(r.admin.get("/" + r.name)).get("browserFlow").asText()).isEqualTo("browser");
+    }
+}
