@@ -27,6 +27,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
@@ -117,14 +118,52 @@ public class TwoFactorAdminResource {
     public Response getUser(@PathParam("id") String id) {
         UserModel user = user(id);
         auth.users().requireView(user);
+        return json(Response.Status.OK, twoFactorState(user));
+    }
+
+    /**
+     * One page of users with their 2FA state, for the Security page's table: Keycloak's own user search
+     * ({@code search} matches username, email, first and last name), so it stays fast for large realms.
+     */
+    @GET
+    @Path("users")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response listUsers(@QueryParam("search") String search, @QueryParam("first") Integer first, @QueryParam("max") Integer max) {
+        auth.users().requireQuery();
+        int from = first == null || first < 0 ? 0 : first;
+        int size = max == null || max < 1 ? 20 : Math.min(max, 100);
+        Map<String, String> query = new java.util.HashMap<>();
+        query.put(UserModel.SEARCH, search == null || search.isBlank() ? "*" : search.trim());
+        query.put(UserModel.INCLUDE_SERVICE_ACCOUNT, "false");
+        List<Map<String, Object>> users = session.users().searchForUserStream(realm, query, from, size + 1)
+                .filter(auth.users()::canView)
+                .map(u -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("id", u.getId());
+                    row.put("username", u.getUsername());
+                    row.put("email", u.getEmail());
+                    row.put("firstName", u.getFirstName());
+                    row.put("lastName", u.getLastName());
+                    row.putAll(twoFactorState(u));
+                    return row;
+                }).toList();
         Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("first", from);
+        answer.put("max", size);
+        answer.put("hasMore", users.size() > size);
+        answer.put("users", users.size() > size ? users.subList(0, size) : users);
+        return json(Response.Status.OK, answer);
+    }
+
+    private static Map<String, Object> twoFactorState(UserModel user) {
+        Map<String, Object> state = new LinkedHashMap<>();
         String phone = user.getFirstAttribute("phoneNumber");
         boolean verified = phone != null && "true".equals(user.getFirstAttribute("phoneNumberVerified"));
-        answer.put("phoneNumber", phone);
-        answer.put("phoneVerified", verified);
-        answer.put("phoneVerifiedBy", verified ? user.getFirstAttribute("phoneNumberVerifiedBy") : null);
-        answer.put("totpConfigured", user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).findAny().isPresent());
-        return json(Response.Status.OK, answer);
+        state.put("phoneNumber", phone);
+        state.put("phoneVerified", verified);
+        state.put("phoneVerifiedBy", verified ? user.getFirstAttribute("phoneNumberVerifiedBy") : null);
+        state.put("totpConfigured", user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).findAny().isPresent());
+        return state;
     }
 
     @DELETE

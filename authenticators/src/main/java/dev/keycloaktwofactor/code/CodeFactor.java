@@ -4,7 +4,6 @@ import dev.keycloaktwofactor.policy.SecondFactor;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.events.Errors;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.UserModel;
@@ -42,13 +41,25 @@ public class CodeFactor implements SecondFactor {
 
     @Override
     public void challenge(AuthenticationFlowContext context, TwoFactorSettings settings) {
-        String destination = channel.destination(context.getUser());
+        start(CodeStep.of(context), settings);
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context, TwoFactorSettings settings) {
+        if (handle(CodeStep.of(context), settings)) {
+            context.success();
+        }
+    }
+
+    /** Shows the code page, sending the first code of this page if none was sent yet. */
+    public void start(CodeStep context, TwoFactorSettings settings) {
+        String destination = channel.destination(context.user());
         if (destination == null) {
-            context.getEvent().user(context.getUser()).error("twofactor_no_" + channel.id());
+            context.event().user(context.user()).error("twofactor_no_" + channel.id());
             context.challenge(messagePage(context, channel.missingDestinationMessage()));
             return;
         }
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        AuthenticationSessionModel authSession = context.authSession();
         if (authSession.getAuthNote(note("sent")) != null) {
             // Refresh or back: this page was shown before, and its code (if any) still stands.
             context.challenge(codePage(context, settings, null));
@@ -58,54 +69,58 @@ public class CodeFactor implements SecondFactor {
         send(context, settings, false);
     }
 
-    @Override
-    public void action(AuthenticationFlowContext context, TwoFactorSettings settings) {
-        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
-        if (channel.destination(context.getUser()) == null) {
-            challenge(context, settings);
-            return;
+    /**
+     * Handles a post of the code page: a resend or a code.
+     *
+     * @return true when the code was accepted; otherwise a page has been set as the challenge
+     */
+    public boolean handle(CodeStep context, TwoFactorSettings settings) {
+        MultivaluedMap<String, String> form = context.formParams();
+        if (channel.destination(context.user()) == null) {
+            start(context, settings);
+            return false;
         }
         if (form.containsKey(RESEND_FIELD)) {
             resend(context, settings);
-            return;
+            return false;
         }
         String code = OneTimeCode.normalize(form.getFirst(CODE_FIELD));
         if (code == null) {
             context.challenge(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
-            return;
+            return false;
         }
-        CodeChallenge challenge = new CodeChallenge(context.getSession(), context.getAuthenticationSession(), purpose);
+        CodeChallenge challenge = new CodeChallenge(context.session(), context.authSession(), purpose);
         switch (challenge.verify(code, settings)) {
             case ACCEPTED -> {
                 schedule(context).reset();
-                context.getAuthenticationSession().removeAuthNote(note("sent"));
-                context.success();
+                context.authSession().removeAuthNote(note("sent"));
+                context.authSession().removeAuthNote(note("resends"));
+                return true;
             }
             case WRONG -> {
-                context.getEvent().user(context.getUser()).error(Errors.INVALID_USER_CREDENTIALS);
-                context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
-                        codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
+                context.event().user(context.user()).error(Errors.INVALID_USER_CREDENTIALS);
+                context.wrongCode(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
             }
             case ATTEMPTS_EXHAUSTED -> {
-                context.getAuthenticationSession().setAuthNote(note("exhausted"), "true");
-                context.getEvent().user(context.getUser()).error(Errors.INVALID_USER_CREDENTIALS);
-                context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
-                        messagePage(context, "twofactorCodeAttemptsExhausted"));
+                context.authSession().setAuthNote(note("exhausted"), "true");
+                context.event().user(context.user()).error(Errors.INVALID_USER_CREDENTIALS);
+                context.wrongCode(messagePage(context, "twofactorCodeAttemptsExhausted"));
             }
             case EXPIRED, NONE_PENDING -> context.challenge(codePage(context, settings,
                     new FormMessage(CODE_FIELD, "twofactorCodeExpired")));
         }
+        return false;
     }
 
-    private void resend(AuthenticationFlowContext context, TwoFactorSettings settings) {
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+    private void resend(CodeStep context, TwoFactorSettings settings) {
+        AuthenticationSessionModel authSession = context.authSession();
         if (authSession.getAuthNote(note("exhausted")) != null) {
             context.challenge(messagePage(context, "twofactorCodeAttemptsExhausted"));
             return;
         }
         int resends = resends(authSession);
         if (resends >= settings.maxResends()) {
-            context.getEvent().user(context.getUser()).error(EVENT_SEND_REFUSED);
+            context.event().user(context.user()).error(EVENT_SEND_REFUSED);
             context.challenge(codePage(context, settings, new FormMessage(null, "twofactorResendLimit")));
             return;
         }
@@ -115,28 +130,28 @@ public class CodeFactor implements SecondFactor {
     }
 
     /** @return true when a code went out */
-    private boolean send(AuthenticationFlowContext context, TwoFactorSettings settings, boolean isResend) {
-        UserModel user = context.getUser();
+    private boolean send(CodeStep context, TwoFactorSettings settings, boolean isResend) {
+        UserModel user = context.user();
         ResendSchedule schedule = schedule(context);
         ResendSchedule.Decision decision = schedule.tryClaim(settings);
         if (!decision.allowed()) {
-            context.getEvent().user(user).detail("reason", decision.refusal().name().toLowerCase()).error(EVENT_SEND_REFUSED);
+            context.event().user(user).detail("reason", decision.refusal().name().toLowerCase()).error(EVENT_SEND_REFUSED);
             FormMessage why = decision.refusal() == ResendSchedule.Refusal.COOLDOWN
                     ? new FormMessage(null, isResend ? "twofactorResendTooSoon" : "twofactorCodeRecentlySent", decision.waitSeconds())
                     : new FormMessage(null, "twofactorResendLimit");
             context.challenge(codePage(context, settings, why));
             return false;
         }
-        CodeChallenge challenge = new CodeChallenge(context.getSession(), context.getAuthenticationSession(), purpose);
+        CodeChallenge challenge = new CodeChallenge(context.session(), context.authSession(), purpose);
         String code = challenge.issue(settings);
         try {
-            channel.deliver(context.getSession(), context.getRealm(), user, channel.destination(user), code, purpose, settings);
+            channel.deliver(context.session(), context.realm(), user, channel.destination(user), code, purpose, settings);
         } catch (CodeDeliveryException e) {
             challenge.discard();
             schedule.release(decision);
-            context.getAuthenticationSession().removeAuthNote(note("sent"));
-            LOG.warnf("Two-factor code not delivered (%s, realm %s): %s", channel.id(), context.getRealm().getName(), e.getMessage());
-            context.getEvent().user(user).error(EVENT_DELIVERY_FAILED);
+            context.authSession().removeAuthNote(note("sent"));
+            LOG.warnf("Two-factor code not delivered (%s, realm %s): %s", channel.id(), context.realm().getName(), e.getMessage());
+            context.event().user(user).error(EVENT_DELIVERY_FAILED);
             context.challenge(messagePage(context, channel.deliveryFailedMessage()));
             return false;
         }
@@ -145,9 +160,9 @@ public class CodeFactor implements SecondFactor {
         return true;
     }
 
-    private ResendSchedule schedule(AuthenticationFlowContext context) {
-        return new ResendSchedule(context.getSession(), context.getRealm(), context.getUser(), channel.id(),
-                context.getConnection().getRemoteAddr());
+    private ResendSchedule schedule(CodeStep context) {
+        return new ResendSchedule(context.session(), context.realm(), context.user(), channel.id(),
+                context.remoteAddr());
     }
 
     private int resends(AuthenticationSessionModel authSession) {
@@ -155,7 +170,7 @@ public class CodeFactor implements SecondFactor {
         return v == null ? 0 : Integer.parseInt(v);
     }
 
-    private Response codePage(AuthenticationFlowContext context, TwoFactorSettings settings, FormMessage message) {
+    private Response codePage(CodeStep context, TwoFactorSettings settings, FormMessage message) {
         LoginFormsProvider form = context.form();
         if (message != null) {
             if (message.getField() != null) {
@@ -166,9 +181,9 @@ public class CodeFactor implements SecondFactor {
                 form.setError(message.getMessage(), message.getParameters());
             }
         }
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        AuthenticationSessionModel authSession = context.authSession();
         boolean resendAllowed = resends(authSession) < settings.maxResends() && authSession.getAuthNote(note("exhausted")) == null;
-        String destination = channel.destination(context.getUser());
+        String destination = channel.destination(context.user());
         return form.setAttribute("twofactorChannel", channel.id())
                 .setAttribute("twofactorDestination", destination == null ? null : channel.masked(destination))
                 .setAttribute("twofactorResendAllowed", resendAllowed)
@@ -177,7 +192,7 @@ public class CodeFactor implements SecondFactor {
                 .createForm("twofactor-code.ftl");
     }
 
-    private Response messagePage(AuthenticationFlowContext context, String messageKey) {
+    private Response messagePage(CodeStep context, String messageKey) {
         return context.form().setAttribute("twofactorMessage", messageKey).createForm("twofactor-message.ftl");
     }
 }

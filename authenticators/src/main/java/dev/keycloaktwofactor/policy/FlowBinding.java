@@ -1,6 +1,8 @@
 package dev.keycloaktwofactor.policy;
 
 import dev.keycloaktwofactor.ip.IpAllowlistStep;
+import dev.keycloaktwofactor.totp.SetupAppAction;
+import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.KeycloakSession;
@@ -42,11 +44,30 @@ public final class FlowBinding {
         if (wanted) {
             bindBrowser(session, realm);
             bindDirectGrant(session, realm);
+            registerSetupAppAction(realm);
         } else {
             unbind(session, realm, BROWSER_ALIAS, ORIGINAL_BROWSER, DefaultAuthenticationFlows.BROWSER_FLOW,
                     realm::setBrowserFlow);
             unbind(session, realm, DIRECT_GRANT_ALIAS, ORIGINAL_DIRECT_GRANT, DefaultAuthenticationFlows.DIRECT_GRANT_FLOW,
                     realm::setDirectGrantFlow);
+        }
+    }
+
+    /** The "switch to an authenticator app" action must be registered and enabled in a realm to be started. */
+    private static void registerSetupAppAction(RealmModel realm) {
+        RequiredActionProviderModel action = realm.getRequiredActionProviderByAlias(SetupAppAction.PROVIDER_ID);
+        if (action == null) {
+            action = new RequiredActionProviderModel();
+            action.setAlias(SetupAppAction.PROVIDER_ID);
+            action.setProviderId(SetupAppAction.PROVIDER_ID);
+            action.setName("Switch to an authenticator app (confirmed by email)");
+            action.setEnabled(true);
+            action.setDefaultAction(false);
+            action.setPriority(realm.getRequiredActionProvidersStream().mapToInt(RequiredActionProviderModel::getPriority).max().orElse(0) + 10);
+            realm.addRequiredActionProvider(action);
+        } else if (!action.isEnabled()) {
+            action.setEnabled(true);
+            realm.updateRequiredActionProvider(action);
         }
     }
 

@@ -43,6 +43,12 @@ public class TwoFactorAuthenticatorFactory implements AuthenticatorFactory {
         return OTPCredentialModel.TYPE;
     }
 
+    /** Makes the account console list "Switch to an authenticator app" while this step is in a realm's flows. */
+    @Override
+    public java.util.Set<String> getOptionalReferenceCategories(KeycloakSession session) {
+        return java.util.Set.of(dev.keycloaktwofactor.totp.SetupAppCredentialProvider.TYPE);
+    }
+
     @Override
     public boolean isConfigurable() {
         return false;

@@ -1,9 +1,10 @@
 package dev.keycloaktwofactor.totp;
 
+import dev.keycloaktwofactor.code.CodeStep;
+import dev.keycloaktwofactor.code.OneTimeCode;
 import dev.keycloaktwofactor.policy.SecondFactor;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.events.Errors;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.RealmModel;
@@ -15,7 +16,6 @@ import org.keycloak.models.utils.FormMessage;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.utils.CredentialHelper;
 
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 /**
@@ -34,103 +34,109 @@ public class AuthenticatorAppFactor implements SecondFactor {
 
     @Override
     public void challenge(AuthenticationFlowContext context, TwoFactorSettings settings) {
-        context.challenge(page(context, null));
+        context.challenge(page(CodeStep.of(context), null));
     }
 
     @Override
     public void action(AuthenticationFlowContext context, TwoFactorSettings settings) {
-        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
-        String code = normalize(form.getFirst(CODE_FIELD));
+        CodeStep step = CodeStep.of(context);
+        String code = OneTimeCode.normalize(step.formParams().getFirst(CODE_FIELD));
         UserModel user = context.getUser();
-        boolean hadPendingEnrollment = context.getAuthenticationSession().getAuthNote(NOTE_SECRET) != null;
 
         if (!hasDevice(user)) {
-            if (!hadPendingEnrollment) {
+            if (context.getAuthenticationSession().getAuthNote(NOTE_SECRET) == null) {
                 // The device was reset while this page was open: the old device's codes mean nothing now.
-                context.challenge(page(context, new FormMessage("twofactorDeviceReset")));
+                context.challenge(page(step, new FormMessage("twofactorDeviceReset")));
                 return;
             }
-            enroll(context, code);
+            if (enroll(step, code)) {
+                context.success(OTPCredentialModel.TYPE);
+            }
             return;
         }
         if (code == null) {
-            context.challenge(page(context, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
+            context.challenge(page(step, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
             return;
         }
         boolean valid = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
                 .anyMatch(c -> user.credentialManager().isValid(new UserCredentialModel(c.getId(), OTPCredentialModel.TYPE, code)));
         if (!valid) {
             context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
-            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
-                    page(context, new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
+            step.wrongCode(page(step, new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
             return;
         }
         context.success(OTPCredentialModel.TYPE);
     }
 
-    private void enroll(AuthenticationFlowContext context, String code) {
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        RealmModel realm = context.getRealm();
-        UserModel user = context.getUser();
+    /**
+     * Checks a code from the app being enrolled and, if it is right, stores the device (spending that code through
+     * Keycloak's replay protection).
+     *
+     * @return true when the device was stored; otherwise the enrolment page is set again as the challenge
+     */
+    public static boolean enroll(CodeStep step, String code) {
+        AuthenticationSessionModel authSession = step.authSession();
+        RealmModel realm = step.realm();
+        UserModel user = step.user();
         if (code == null) {
-            context.challenge(page(context, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
-            return;
+            step.challenge(enrollmentPage(step, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
+            return false;
         }
         String secret = authSession.getAuthNote(NOTE_SECRET);
-        OTPCredentialModel device = OTPCredentialModel.createFromPolicy(realm, secret, DEVICE_LABEL);
-        if (!CredentialValidation.validOTP(code, device, realm.getOTPPolicy().getLookAheadWindow())) {
-            context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
-            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
-                    page(context, new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
-            return;
+        if (secret == null) {
+            step.challenge(enrollmentPage(step, null));
+            return false;
         }
-        // Stores the device and spends the enrolment code through Keycloak's replay protection.
-        if (!CredentialHelper.createOTPCredential(context.getSession(), realm, user, code, device)) {
-            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
-                    page(context, new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
-            return;
+        OTPCredentialModel device = OTPCredentialModel.createFromPolicy(realm, secret, DEVICE_LABEL);
+        if (!CredentialValidation.validOTP(code, device, realm.getOTPPolicy().getLookAheadWindow())
+                || !CredentialHelper.createOTPCredential(step.session(), realm, user, code, device)) {
+            step.event().user(user).error(Errors.INVALID_USER_CREDENTIALS);
+            step.wrongCode(enrollmentPage(step, new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
+            return false;
         }
         authSession.removeAuthNote(NOTE_SECRET);
-        context.getEvent().detail("twofactor_device", "registered");
-        context.success(OTPCredentialModel.TYPE);
+        step.event().detail("twofactor_device", "registered");
+        return true;
     }
 
-    /** The code page for a user with a device, otherwise the QR page with a secret kept for this login attempt. */
-    private Response page(AuthenticationFlowContext context, FormMessage error) {
-        LoginFormsProvider form = context.form();
-        if (error != null) {
-            form.addError(error);
+    /** The code page for a user with a device, otherwise the QR page. */
+    private static Response page(CodeStep step, FormMessage error) {
+        if (hasDevice(step.user())) {
+            step.authSession().removeAuthNote(NOTE_SECRET);
+            LoginFormsProvider form = step.form();
+            if (error != null) {
+                form.addError(error);
+            }
+            return form.setAttribute("twofactorChannel", "totp")
+                    .setAttribute("twofactorCodeLength", step.realm().getOTPPolicy().getDigits())
+                    .createForm(CODE_TEMPLATE);
         }
-        UserModel user = context.getUser();
-        if (hasDevice(user)) {
-            context.getAuthenticationSession().removeAuthNote(NOTE_SECRET);
-            return form.setAttribute("twofactorChannel", "totp").createForm(CODE_TEMPLATE);
-        }
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        return enrollmentPage(step, error);
+    }
+
+    /** The QR page, with a secret generated on the server and kept for this login attempt only. */
+    public static Response enrollmentPage(CodeStep step, FormMessage error) {
+        AuthenticationSessionModel authSession = step.authSession();
         String secret = authSession.getAuthNote(NOTE_SECRET);
         if (secret == null) {
             secret = TotpEnrollment.newSecret();
             authSession.setAuthNote(NOTE_SECRET, secret);
         }
-        TotpEnrollment enrollment = TotpEnrollment.of(context.getRealm(), user, secret);
+        LoginFormsProvider form = step.form();
+        if (error != null) {
+            form.addError(error);
+        }
+        TotpEnrollment enrollment = TotpEnrollment.of(step.realm(), step.user(), secret);
         return form.setAttribute("twofactorChannel", "totp")
                 .setAttribute("twofactorQr", enrollment.qrPngBase64())
                 .setAttribute("twofactorSecret", enrollment.manualKey())
                 .setAttribute("twofactorIssuer", enrollment.issuer())
                 .setAttribute("twofactorAccount", enrollment.account())
+                .setAttribute("twofactorCodeLength", step.realm().getOTPPolicy().getDigits())
                 .createForm(ENROLL_TEMPLATE);
     }
 
     public static boolean hasDevice(UserModel user) {
         return user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).findAny().isPresent();
-    }
-
-    /** Apps show codes as "123 456"; people paste them with spaces. Anything but digits is not a code. */
-    static String normalize(String raw) {
-        if (raw == null) {
-            return null;
-        }
-        String digits = raw.replaceAll("[\\s-]", "");
-        return digits.isEmpty() || digits.length() > 10 || !digits.chars().allMatch(Character::isDigit) ? null : digits;
     }
 }

@@ -1,0 +1,104 @@
+package dev.keycloaktwofactor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Under the email method a signed-in user switches to an authenticator app, and back by removing it. */
+class SetupAppIT {
+
+    private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
+        return b.submit(page, "form:has(input[name=code])", Map.of("code", code));
+    }
+
+    private static Browser.Page emailLogin(TestRealm r, Browser b, String user, String password) {
+        Browser.Page page = r.signIn(b, user, password);
+        Browser.Page done = submitCode(b, page, EmailCodes.code(EmailCodes.next(r, user)));
+        assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
+        return done;
+    }
+
+    @Test
+    void aUserSwitchesToAnAppAfterConfirmingAnEmailCodeAndBackByRemovingIt() {
+        TestRealm r = TestRealm.create("setup-app");
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "email", "resendCooldownSeconds", 1)));
+        String id = r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        String accessToken = r.exchange(emailLogin(r, b, "agent", "agent-pw")).get("access_token").asText();
+        assertThat(switchOffered(r, accessToken)).as("the account console offers the switch").isTrue();
+
+        // the application (account console, say) starts the action
+        Browser.Page confirm = b.open(r.authUrl() + "&kc_action=twofactor-setup-app");
+        assertThat(confirm.doc().selectFirst("input[name=code]")).as(confirm.toString()).isNotNull();
+        assertThat(confirm.doc().selectFirst("img#twofactor-qr")).as("no QR before the email code").isNull();
+        String setupCode = EmailCodes.code(EmailCodes.next(r, "agent"));
+
+        Browser.Page wrong = submitCode(b, confirm, setupCode.equals("000000") ? "111111" : "000000");
+        assertThat(wrong.doc().selectFirst("img#twofactor-qr")).isNull();
+
+        Browser.Page qr = submitCode(b, wrong, setupCode);
+        assertThat(qr.doc().selectFirst("img#twofactor-qr")).as(qr.toString()).isNotNull();
+        assertThat(qr.doc().text()).contains("Complete the setup");
+        Totp app = Totp.fromUri(QrCode.decode(qr.doc().selectFirst("img#twofactor-qr")));
+        Browser.Page done = submitCode(b, qr, app.now());
+        assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
+        assertThat(done.queryParam("kc_action_status")).isEqualTo("success");
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("totpConfigured").asBoolean()).isTrue();
+        assertThat(switchOffered(r, accessToken)).as("no switch offered once the app is set up").isFalse();
+
+        // from now on: the app's code, and no email
+        long mails = EmailCodes.count(r, "agent");
+        Browser next = r.browser();
+        Browser.Page codePage = r.signIn(next, "agent", "agent-pw");
+        assertThat(codePage.doc().selectFirst("img#twofactor-qr")).isNull();
+        assertThat(submitCode(next, codePage, app.next()).isRedirectToClient()).isTrue();
+        assertThat(EmailCodes.count(r, "agent")).isEqualTo(mails);
+
+        // removing the app the way the account console does brings the email code back
+        String credentialId = null;
+        for (JsonNode c : r.admin.ok(r.admin.get("/" + r.name + "/users/" + id + "/credentials"))) {
+            if ("otp".equals(c.get("type").asText())) {
+                credentialId = c.get("id").asText();
+            }
+        }
+        assertThat(credentialId).isNotNull();
+        Browser.Page delete = next.open(r.authUrl() + "&kc_action=delete_credential:" + credentialId);
+        Browser.Page deleted = next.submit(delete, "form", Map.of("accept", ""));
+        assertThat(deleted.isRedirectToClient()).as(deleted.toString()).isTrue();
+        Browser third = r.browser();
+        r.signIn(third, "agent", "agent-pw");
+        assertThat(EmailCodes.count(r, "agent")).isEqualTo(mails + 1);
+    }
+
+    /** What the account console's "Signing in" page lists, from the account REST API it calls. */
+    private static boolean switchOffered(TestRealm r, String accessToken) {
+        HttpAnswer answer = AdminClient.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        r.kc.baseUrl() + "/realms/" + r.name + "/account/credentials"))
+                .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").GET().build());
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        for (JsonNode type : answer.json()) {
+            if ("twofactor-setup-app".equals(type.path("type").asText())) {
+                assertThat(type.get("category").asText()).isEqualTo("two-factor");
+                return "twofactor-setup-app".equals(type.path("createAction").asText());
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void theSwitchIsNotOfferedWhenTheRealmDoesNotAllowIt() {
+        TestRealm r = TestRealm.create("setup-app-off");
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "email", "allowAppOptIn", false)));
+        String id = r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        String accessToken = r.exchange(emailLogin(r, b, "agent", "agent-pw")).get("access_token").asText();
+        assertThat(switchOffered(r, accessToken)).isFalse();
+        Browser.Page page = b.open(r.authUrl() + "&kc_action=twofactor-setup-app");
+        assertThat(page.doc().selectFirst("#twofactor-message").text()).contains("not available");
+        assertThat(page.doc().selectFirst("img#twofactor-qr")).isNull();
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("totpConfigured").asBoolean()).isFalse();
+    }
+}
