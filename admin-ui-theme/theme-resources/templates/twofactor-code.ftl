@@ -94,7 +94,7 @@
             <div class="${properties.kcFormGroupClass!}">
                 <div id="kc-form-buttons" class="${properties.kcFormButtonsClass!} twofactor-actions">
                     <button id="kc-login" name="login" type="submit"
-                            class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}">${msg("twofactorSubmit")}</button>
+                            class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}">${msg((twofactorSubmitLabel!"twofactorSubmit")?string)}</button>
                     <#if tfResendAllowed>
                         <#if tfResendIn gt 0>
                             <button id="twofactor-resend" name="resend" value="true" type="submit" formnovalidate disabled

@@ -7,6 +7,9 @@ import dev.keycloaktwofactor.policy.Deauthorizer;
 import dev.keycloaktwofactor.policy.FlowBinding;
 import dev.keycloaktwofactor.policy.InvalidSettingException;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import dev.keycloaktwofactor.phone.PhoneNumbers;
+import dev.keycloaktwofactor.phone.PhoneRecord;
+import dev.keycloaktwofactor.sms.PhoneMask;
 import dev.keycloaktwofactor.sms.SmsGateway;
 import org.keycloak.Config;
 import org.keycloak.events.admin.OperationType;
@@ -157,11 +160,11 @@ public class TwoFactorAdminResource {
 
     private static Map<String, Object> twoFactorState(UserModel user) {
         Map<String, Object> state = new LinkedHashMap<>();
-        String phone = user.getFirstAttribute("phoneNumber");
-        boolean verified = phone != null && "true".equals(user.getFirstAttribute("phoneNumberVerified"));
-        state.put("phoneNumber", phone);
-        state.put("phoneVerified", verified);
-        state.put("phoneVerifiedBy", verified ? user.getFirstAttribute("phoneNumberVerifiedBy") : null);
+        PhoneRecord phone = PhoneRecord.of(user);
+        // masked: full numbers never appear in API answers (the stored E.164 value is in Keycloak's own user representation)
+        state.put("phoneNumber", phone.number() == null ? null : PhoneMask.mask(phone.number()));
+        state.put("phoneVerified", phone.confirmed());
+        state.put("phoneVerifiedBy", phone.confirmedBy());
         state.put("totpConfigured", user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).findAny().isPresent());
         return state;
     }
@@ -180,6 +183,76 @@ public class TwoFactorAdminResource {
         adminEvent.operation(OperationType.DELETE).resource(ResourceType.USER)
                 .resourcePath("users", user.getId(), "totp").success();
         return Response.noContent().build();
+    }
+
+    @PUT
+    @Path("users/{id}/phone")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response attachPhone(@PathParam("id") String id, String body) {
+        UserModel user = user(id);
+        auth.users().requireManage(user);
+        String number;
+        try {
+            JsonNode json = parse(body);
+            JsonNode value = json.get(PhoneNumbers.FIELD);
+            if (!json.isObject() || value == null || !value.isTextual()) {
+                throw new InvalidSettingException(PhoneNumbers.FIELD, "The body must be {\"phoneNumber\": \"+14155550100\"}.");
+            }
+            number = PhoneNumbers.parse(value.asText());
+        } catch (InvalidSettingException e) {
+            return badRequest(e);
+        }
+        FlowBinding.registerActionsAndProfile(session, realm);
+        boolean changed = !number.equals(user.getFirstAttribute(PhoneRecord.NUMBER));
+        PhoneRecord.attach(user, number);
+        if (changed) {
+            UserNotice.PHONE_CHANGED.send(session, realm, user, Map.of("phone", PhoneMask.mask(number)));
+        }
+        adminEvent.operation(OperationType.UPDATE).resource(ResourceType.USER)
+                .resourcePath("users", user.getId(), "phone").success();
+        return json(Response.Status.OK, twoFactorState(user));
+    }
+
+    @DELETE
+    @Path("users/{id}/phone")
+    public Response detachPhone(@PathParam("id") String id) {
+        UserModel user = user(id);
+        auth.users().requireManage(user);
+        boolean had = user.getFirstAttribute(PhoneRecord.NUMBER) != null;
+        PhoneRecord.detach(user);
+        if (had) {
+            java.util.HashMap<String, Object> attrs = new java.util.HashMap<>();
+            attrs.put("phone", null);
+            UserNotice.PHONE_CHANGED.send(session, realm, user, attrs);
+        }
+        adminEvent.operation(OperationType.DELETE).resource(ResourceType.USER)
+                .resourcePath("users", user.getId(), "phone").success();
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("users/{id}/phone/confirm")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response confirmPhone(@PathParam("id") String id) {
+        UserModel user = user(id);
+        auth.users().requireManage(user);
+        UserModel caller = callerInThisRealm();
+        if (caller != null && caller.getId().equals(user.getId())) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("error", "You cannot confirm your own phone number as an administrator: confirm it by SMS from your account.");
+            error.put("field", PhoneNumbers.FIELD);
+            return json(Response.Status.FORBIDDEN, error);
+        }
+        String number = user.getFirstAttribute(PhoneRecord.NUMBER);
+        if (number == null) {
+            return badRequest(new InvalidSettingException(PhoneNumbers.FIELD, "The user has no phone number to confirm."));
+        }
+        PhoneRecord.confirm(user, "admin");
+        UserNotice.PHONE_CONFIRMED.send(session, realm, user, Map.of("phone", PhoneMask.mask(number)));
+        adminEvent.operation(OperationType.ACTION).resource(ResourceType.USER)
+                .resourcePath("users", user.getId(), "phone", "confirm").success();
+        return json(Response.Status.OK, twoFactorState(user));
     }
 
     private void checkAllowedChange(TwoFactorSettings current, TwoFactorSettings next) {

@@ -11,14 +11,19 @@ public interface CodeChannel {
     /** Short id for keys and events: "email", "sms". */
     String id();
 
-    /** Where codes go, or null when the user has no usable destination on this channel. */
-    String destination(UserModel user);
+    /** Where codes go for this step's user, or null when there is no usable destination on this channel. */
+    String destination(CodeStep step);
 
     /** The destination as pages show it: enough to recognise, not enough to learn. */
     String masked(String destination);
 
     /** Message key of the page shown when the user has no destination. */
     String missingDestinationMessage();
+
+    /** A template of its own for that page, or null for the generic message page. */
+    default String missingDestinationTemplate() {
+        return null;
+    }
 
     /** Message key of the page shown when delivery failed. */
     String deliveryFailedMessage();

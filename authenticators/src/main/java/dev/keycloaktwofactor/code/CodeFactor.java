@@ -29,10 +29,17 @@ public class CodeFactor implements SecondFactor {
 
     private final CodeChannel channel;
     private final CodePurpose purpose;
+    private final String submitLabel;
 
     public CodeFactor(CodeChannel channel, CodePurpose purpose) {
+        this(channel, purpose, null);
+    }
+
+    /** @param submitLabel message key of the code page's button, null for the default "Sign in" */
+    public CodeFactor(CodeChannel channel, CodePurpose purpose, String submitLabel) {
         this.channel = channel;
         this.purpose = purpose;
+        this.submitLabel = submitLabel;
     }
 
     private String note(String name) {
@@ -51,12 +58,21 @@ public class CodeFactor implements SecondFactor {
         }
     }
 
+    /** Forgets this page's code and counters, e.g. when the destination changed; the server-side wait stays. */
+    public void forget(CodeStep context) {
+        new CodeChallenge(context.session(), context.authSession(), purpose).discard();
+        context.authSession().removeAuthNote(note("sent"));
+        context.authSession().removeAuthNote(note("resends"));
+    }
+
     /** Shows the code page, sending the first code of this page if none was sent yet. */
     public void start(CodeStep context, TwoFactorSettings settings) {
-        String destination = channel.destination(context.user());
+        String destination = channel.destination(context);
         if (destination == null) {
             context.event().user(context.user()).error("twofactor_no_" + channel.id());
-            context.challenge(messagePage(context, channel.missingDestinationMessage()));
+            context.challenge(channel.missingDestinationTemplate() != null
+                    ? context.form().createForm(channel.missingDestinationTemplate())
+                    : messagePage(context, channel.missingDestinationMessage()));
             return;
         }
         AuthenticationSessionModel authSession = context.authSession();
@@ -76,7 +92,7 @@ public class CodeFactor implements SecondFactor {
      */
     public boolean handle(CodeStep context, TwoFactorSettings settings) {
         MultivaluedMap<String, String> form = context.formParams();
-        if (channel.destination(context.user()) == null) {
+        if (channel.destination(context) == null) {
             start(context, settings);
             return false;
         }
@@ -145,7 +161,7 @@ public class CodeFactor implements SecondFactor {
         CodeChallenge challenge = new CodeChallenge(context.session(), context.authSession(), purpose);
         String code = challenge.issue(settings);
         try {
-            channel.deliver(context.session(), context.realm(), user, channel.destination(user), code, purpose, settings);
+            channel.deliver(context.session(), context.realm(), user, channel.destination(context), code, purpose, settings);
         } catch (CodeDeliveryException e) {
             challenge.discard();
             schedule.release(decision);
@@ -162,7 +178,7 @@ public class CodeFactor implements SecondFactor {
 
     private ResendSchedule schedule(CodeStep context) {
         return new ResendSchedule(context.session(), context.realm(), context.user(), channel.id(),
-                context.remoteAddr());
+                channel.destination(context), context.remoteAddr());
     }
 
     private int resends(AuthenticationSessionModel authSession) {
@@ -183,12 +199,13 @@ public class CodeFactor implements SecondFactor {
         }
         AuthenticationSessionModel authSession = context.authSession();
         boolean resendAllowed = resends(authSession) < settings.maxResends() && authSession.getAuthNote(note("exhausted")) == null;
-        String destination = channel.destination(context.user());
+        String destination = channel.destination(context);
         return form.setAttribute("twofactorChannel", channel.id())
                 .setAttribute("twofactorDestination", destination == null ? null : channel.masked(destination))
                 .setAttribute("twofactorResendAllowed", resendAllowed)
                 .setAttribute("twofactorResendIn", schedule(context).secondsToWait(settings))
                 .setAttribute("twofactorCodeLength", settings.codeLength())
+                .setAttribute("twofactorSubmitLabel", submitLabel == null ? "twofactorSubmit" : submitLabel)
                 .createForm("twofactor-code.ftl");
     }
 

@@ -21,9 +21,11 @@ public final class ResendSchedule {
     public static final int MAX_SENDS_PER_USER_PER_HOUR = 10;
     /** Sends per source address per clock hour, across users: one address cannot mail-bomb a realm. */
     public static final int MAX_SENDS_PER_ADDRESS_PER_HOUR = 30;
+    /** Sends to one destination (a phone number, an email address) per clock hour, across users. */
+    public static final int MAX_SENDS_PER_DESTINATION_PER_HOUR = 10;
     static final long QUIET_RESET_SECONDS = 900;
 
-    public enum Refusal { COOLDOWN, USER_HOURLY_CAP, ADDRESS_HOURLY_CAP }
+    public enum Refusal { COOLDOWN, USER_HOURLY_CAP, ADDRESS_HOURLY_CAP, DESTINATION_HOURLY_CAP }
 
     /** The outcome of asking to send: allowed, or the reason and the seconds to wait. */
     public record Decision(Refusal refusal, int waitSeconds, int previousCount, long previousLast) {
@@ -37,13 +39,17 @@ public final class ResendSchedule {
     private final String key;
     private final String userKey;
     private final String sourceAddress;
+    private final String destinationKey;
 
-    public ResendSchedule(KeycloakSession session, RealmModel realm, UserModel user, String channel, String sourceAddress) {
+    public ResendSchedule(KeycloakSession session, RealmModel realm, UserModel user, String channel, String destination,
+                          String sourceAddress) {
         this.store = session.singleUseObjects();
         this.realmId = realm.getId();
         this.userKey = user.getId() + ":" + channel;
         this.key = "twofactor:sends:" + realmId + ":" + userKey;
         this.sourceAddress = sourceAddress == null ? "unknown" : sourceAddress;
+        // hashed: keys of the store may end up in logs or dumps, destinations must not
+        this.destinationKey = channel + ":" + (destination == null ? "-" : OneTimeCode.hash(destination, "destination"));
     }
 
     /** Seconds before the next send is allowed; 0 when it is allowed now. */
@@ -79,6 +85,9 @@ public final class ResendSchedule {
         }
         if (AtomicSlots.claim(store, "twofactor:hourly:address:" + realmId + ":" + sourceAddress + ":" + hour, MAX_SENDS_PER_ADDRESS_PER_HOUR, 3600) == 0) {
             return new Decision(Refusal.ADDRESS_HOURLY_CAP, toNextHour, count, last);
+        }
+        if (AtomicSlots.claim(store, "twofactor:hourly:destination:" + realmId + ":" + destinationKey + ":" + hour, MAX_SENDS_PER_DESTINATION_PER_HOUR, 3600) == 0) {
+            return new Decision(Refusal.DESTINATION_HOURLY_CAP, toNextHour, count, last);
         }
         if (!store.putIfAbsent(claimKey(count, last), Math.max(60, settings.resendCooldownSeconds()))) {
             return new Decision(Refusal.COOLDOWN, settings.resendCooldownSeconds(), count, last);

@@ -3,6 +3,7 @@ package dev.keycloaktwofactor.email;
 import dev.keycloaktwofactor.code.CodeChannel;
 import dev.keycloaktwofactor.code.CodeDeliveryException;
 import dev.keycloaktwofactor.code.CodePurpose;
+import dev.keycloaktwofactor.code.CodeStep;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
@@ -26,8 +27,8 @@ public class EmailChannel implements CodeChannel {
     }
 
     @Override
-    public String destination(UserModel user) {
-        String email = user.getEmail();
+    public String destination(CodeStep step) {
+        String email = step.user().getEmail();
         return email == null || email.isBlank() ? null : email;
     }
 

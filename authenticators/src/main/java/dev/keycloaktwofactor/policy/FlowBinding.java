@@ -2,6 +2,8 @@ package dev.keycloaktwofactor.policy;
 
 import dev.keycloaktwofactor.ip.IpAllowlistStep;
 import dev.keycloaktwofactor.totp.SetupAppAction;
+import dev.keycloaktwofactor.phone.ConfirmPhoneAction;
+import dev.keycloaktwofactor.phone.PhoneProfile;
 import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowModel;
@@ -41,10 +43,10 @@ public final class FlowBinding {
     /** Binds or unbinds so that the realm's flows match the settings. Idempotent. */
     public static void apply(KeycloakSession session, RealmModel realm, TwoFactorSettings settings) {
         boolean wanted = settings.method().isEnabled() || settings.allowlist().isRestricted();
+        registerActionsAndProfile(session, realm);
         if (wanted) {
             bindBrowser(session, realm);
             bindDirectGrant(session, realm);
-            registerSetupAppAction(realm);
         } else {
             unbind(session, realm, BROWSER_ALIAS, ORIGINAL_BROWSER, DefaultAuthenticationFlows.BROWSER_FLOW,
                     realm::setBrowserFlow);
@@ -53,14 +55,23 @@ public final class FlowBinding {
         }
     }
 
-    /** The "switch to an authenticator app" action must be registered and enabled in a realm to be started. */
-    private static void registerSetupAppAction(RealmModel realm) {
-        RequiredActionProviderModel action = realm.getRequiredActionProviderByAlias(SetupAppAction.PROVIDER_ID);
+    /**
+     * Our actions must be registered and enabled in a realm to be started (kc_action), and the phone attributes
+     * declared in its user profile. Idempotent.
+     */
+    public static void registerActionsAndProfile(KeycloakSession session, RealmModel realm) {
+        registerAction(realm, SetupAppAction.PROVIDER_ID, "Switch to an authenticator app (confirmed by email)");
+        registerAction(realm, ConfirmPhoneAction.PROVIDER_ID, "Confirm phone number for sign-in codes");
+        PhoneProfile.ensure(session, realm);
+    }
+
+    private static void registerAction(RealmModel realm, String id, String name) {
+        RequiredActionProviderModel action = realm.getRequiredActionProviderByAlias(id);
         if (action == null) {
             action = new RequiredActionProviderModel();
-            action.setAlias(SetupAppAction.PROVIDER_ID);
-            action.setProviderId(SetupAppAction.PROVIDER_ID);
-            action.setName("Switch to an authenticator app (confirmed by email)");
+            action.setAlias(id);
+            action.setProviderId(id);
+            action.setName(name);
             action.setEnabled(true);
             action.setDefaultAction(false);
             action.setPriority(realm.getRequiredActionProvidersStream().mapToInt(RequiredActionProviderModel::getPriority).max().orElse(0) + 10);

@@ -3,6 +3,7 @@ package dev.keycloaktwofactor.policy;
 import dev.keycloaktwofactor.code.CodeFactor;
 import dev.keycloaktwofactor.code.CodePurpose;
 import dev.keycloaktwofactor.email.EmailChannel;
+import dev.keycloaktwofactor.sms.SmsChannel;
 import dev.keycloaktwofactor.totp.AuthenticatorAppFactor;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
@@ -34,7 +35,8 @@ public class TwoFactorAuthenticator implements Authenticator {
     public static TwoFactorAuthenticator withBuiltInFactors() {
         return new TwoFactorAuthenticator(Map.of(
                 TwoFactorMethod.TOTP, new AuthenticatorAppFactor(),
-                TwoFactorMethod.EMAIL, new CodeFactor(new EmailChannel(), CodePurpose.LOGIN)));
+                TwoFactorMethod.EMAIL, new CodeFactor(new EmailChannel(), CodePurpose.LOGIN),
+                TwoFactorMethod.SMS, new CodeFactor(SmsChannel.toConfirmedNumber(), CodePurpose.LOGIN)));
     }
 
     /** Under the email method, a user who switched to an authenticator app is asked for the app's code instead. */

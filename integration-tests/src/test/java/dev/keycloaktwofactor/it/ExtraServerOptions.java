@@ -1,14 +1,36 @@
 package dev.keycloaktwofactor.it;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
-/** Server options that later test fixtures (the Twilio-shaped endpoint, for one) add to the one Keycloak of the suite. */
+/** Server options of the suite's one Keycloak beyond the basics: SMS through the real Twilio SDK to {@link TwilioStub}. */
 final class ExtraServerOptions {
+
+    private static TwilioStub twilio;
 
     private ExtraServerOptions() {
     }
 
+    static synchronized TwilioStub twilio() {
+        if (twilio == null) {
+            try {
+                twilio = TwilioStub.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return twilio;
+    }
+
     static List<String> get() {
-        return List.of();
+        TwilioStub stub = twilio();
+        return List.of(
+                "--spi-twofactor-sms--provider=twilio",
+                "--spi-twofactor-sms--twilio--account-sid=" + TwilioStub.ACCOUNT_SID,
+                "--spi-twofactor-sms--twilio--auth-token=" + TwilioStub.AUTH_TOKEN,
+                "--spi-twofactor-sms--twilio--from=" + TwilioStub.FROM,
+                "--spi-twofactor-sms--twilio--api-base-url=" + stub.baseUrl(),
+                "--spi-twofactor-sms--twilio--read-timeout-millis=2000");
     }
 }

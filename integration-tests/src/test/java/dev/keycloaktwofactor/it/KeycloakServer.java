@@ -98,8 +98,7 @@ public final class KeycloakServer {
                 "--health-enabled=true",
                 "--db=dev-mem",
                 "--cache=local",
-                "--import-realm",
-                "--spi-twofactor-sms--provider=log"));
+                "--import-realm"));
         command.addAll(ExtraServerOptions.get());
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -19,10 +19,14 @@ class ServerStartIT {
 
         assertThat(info.at("/systemInfo/version").asText()).isEqualTo("26.7.3");
         JsonNode providers = info.get("providers");
-        assertThat(providers.at("/twofactor-sms/providers/log").isObject())
-                .as("SPI twofactor-sms with the log provider").isTrue();
-        assertThat(providers.at("/twofactor-sms/providers/log/operationalInfo/delivery").asText())
-                .contains("server log");
+        // the SPI lists the provider the server runs with: here twilio (run-demo.sh runs with log)
+        assertThat(providers.at("/twofactor-sms/providers/twilio").isObject())
+                .as("SPI twofactor-sms with the twilio provider").isTrue();
+        JsonNode twilio = providers.at("/twofactor-sms/providers/twilio/operationalInfo");
+        assertThat(twilio.get("configured").asText()).isEqualTo("true");
+        assertThat(twilio.get("api-base-url").asText()).isEqualTo(ExtraServerOptions.twilio().baseUrl());
+        assertThat(twilio.get("auth-token").asText()).isEqualTo("(hidden)");
+        assertThat(info.toString()).as("no secret in server info").doesNotContain(TwilioStub.AUTH_TOKEN);
         assertThat(providers.at("/authenticator/providers/twofactor-authenticator").isObject()).isTrue();
         assertThat(providers.at("/authenticator/providers/twofactor-direct-grant").isObject()).isTrue();
         assertThat(providers.at("/admin-realm-restapi-extension/providers/twofactor").isObject()).isTrue();

@@ -169,7 +169,7 @@ class SettingsEndpointIT {
         assertThat(byRealmAdmin.json().get("field").asText()).isEqualTo("smsActivated");
         assertThat(r.settings().get("smsActivated").asBoolean()).isFalse();
 
-        // the suite's server runs with the log gateway, so activation makes SMS available
+        // the suite's server has a configured gateway (Twilio, to the stub), so activation makes SMS available
         JsonNode activated = r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
         assertThat(activated.get("smsActivated").asBoolean()).isTrue();
         assertThat(activated.get("smsAvailable").asBoolean()).isTrue();

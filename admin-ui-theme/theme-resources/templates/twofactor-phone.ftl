@@ -1,0 +1,60 @@
+<#import "template.ftl" as layout>
+<#--
+  Confirm-phone action (keycloak-twofactor, kc_action=twofactor-confirm-phone).
+  Attributes: twofactorPhoneState ("enter" | "confirmed"), twofactorPhoneMasked (masked number, for "confirmed"),
+  twofactorPhoneValue (the unconfirmed number to prefill, the user's own, for "enter").
+  Renders under keycloak.v2 and the legacy keycloak theme: imports template.ftl only.
+-->
+<#assign tfState = (twofactorPhoneState!"enter")?string>
+<#assign tfHasError = messagesPerField.existsError('phoneNumber')>
+<@layout.registrationLayout displayMessage=!tfHasError; section>
+    <#if section = "header">
+        ${msg("twofactorPhoneTitle")}
+    <#elseif section = "form">
+        <!-- template: twofactor-phone.ftl -->
+        <style>
+            .twofactor-actions { display: flex; flex-direction: column; gap: 0.75rem; margin-top: 1rem; }
+            .twofactor-actions > * { width: 100%; margin: 0; }
+            .twofactor-confirmed { display: inline-block; margin-left: 0.5rem; padding: 0.1rem 0.5rem; border-radius: 1rem;
+                background: #3e8635; color: #fff; font-size: 0.875rem; font-weight: 600; }
+            .twofactor-phone-number { font-size: 1.25rem; font-weight: 600; letter-spacing: 0.05em; }
+        </style>
+        <form id="kc-twofactor-phone-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
+            <#if tfState == "confirmed">
+                <p id="twofactor-phone-confirmed">
+                    <span class="twofactor-phone-number">${twofactorPhoneMasked!""}</span>
+                    <span class="twofactor-confirmed" id="twofactor-phone-confirmed-mark">&#10003; ${msg("twofactorPhoneConfirmed")}</span>
+                </p>
+                <p>${msg("twofactorPhoneConfirmedIntro")}</p>
+                <div class="twofactor-actions">
+                    <button id="twofactor-phone-done" name="done" value="true" type="submit"
+                            class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("twofactorPhoneDone")}</button>
+                    <button id="twofactor-phone-unpin" name="unpin" value="true" type="submit"
+                            class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!'pf-m-secondary'} ${properties.kcButtonBlockClass!}">${msg("twofactorPhoneUnpin")}</button>
+                </div>
+            <#else>
+                <p>${msg("twofactorPhoneIntro")}</p>
+                <div class="${properties.kcFormGroupClass!}">
+                    <label for="phoneNumber" class="${properties.kcLabelClass!}">${msg("twofactorPhoneNumberLabel")}</label>
+                    <input id="phoneNumber" name="phoneNumber" type="tel" autocomplete="tel" inputmode="tel"
+                           value="${(twofactorPhoneValue!"")}" placeholder="+14155550100" autofocus
+                           class="${properties.kcInputClass!}" aria-invalid="<#if tfHasError>true<#else>false</#if>"
+                           <#if tfHasError>aria-describedby="input-error-phone"</#if>/>
+                    <#if tfHasError>
+                        <span id="input-error-phone" class="${properties.kcInputErrorMessageClass!}" aria-live="polite">${kcSanitize(messagesPerField.get('phoneNumber'))?no_esc}</span>
+                    </#if>
+                </div>
+                <div class="twofactor-actions">
+                    <button id="twofactor-phone-send" name="send" value="true" type="submit"
+                            class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("twofactorPhoneSend")}</button>
+                </div>
+            </#if>
+            <#if isAppInitiatedAction??>
+                <div class="twofactor-actions">
+                    <button id="twofactor-cancel" name="cancel-aia" value="true" type="submit" formnovalidate
+                            class="${properties.kcButtonClass!} ${properties.kcButtonDefaultClass!} ${properties.kcButtonBlockClass!}">${msg("doCancel")}</button>
+                </div>
+            </#if>
+        </form>
+    </#if>
+</@layout.registrationLayout>

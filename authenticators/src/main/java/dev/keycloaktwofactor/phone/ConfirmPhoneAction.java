@@ -1,0 +1,164 @@
+package dev.keycloaktwofactor.phone;
+
+import dev.keycloaktwofactor.code.CodeFactor;
+import dev.keycloaktwofactor.code.CodePurpose;
+import dev.keycloaktwofactor.code.CodeStep;
+import dev.keycloaktwofactor.policy.InvalidSettingException;
+import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import dev.keycloaktwofactor.sms.PhoneMask;
+import dev.keycloaktwofactor.sms.SmsChannel;
+import org.keycloak.Config;
+import org.keycloak.authentication.InitiatedActionSupport;
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionFactory;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.FormMessage;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * A user confirms their own phone number (application-initiated action {@code twofactor-confirm-phone}): enter the
+ * number, "Send code", the SMS, the code with the server's resend wait, "Confirm phone". A confirmed number is
+ * locked and marked "Confirmed"; the same action lets its owner unpin it.
+ */
+public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActionFactory {
+
+    public static final String PROVIDER_ID = "twofactor-confirm-phone";
+    private static final String TEMPLATE = "twofactor-phone.ftl";
+
+    private static final CodeFactor CONFIRM_CODE =
+            new CodeFactor(SmsChannel.toPendingNumber(), CodePurpose.CONFIRM_PHONE, "twofactorPhoneConfirm");
+
+    @Override
+    public InitiatedActionSupport initiatedActionSupport() {
+        return InitiatedActionSupport.SUPPORTED;
+    }
+
+    @Override
+    public void evaluateTriggers(RequiredActionContext context) {
+    }
+
+    @Override
+    public void requiredActionChallenge(RequiredActionContext context) {
+        PhoneRecord phone = PhoneRecord.of(context.getUser());
+        if (phone.confirmed()) {
+            context.challenge(confirmedPage(context, null));
+        } else if (context.getAuthenticationSession().getAuthNote(SmsChannel.PENDING_NUMBER_NOTE) != null) {
+            CONFIRM_CODE.start(CodeStep.of(context), TwoFactorSettings.of(context.getRealm()));
+        } else {
+            context.challenge(enterPage(context, null));
+        }
+    }
+
+    @Override
+    public void processAction(RequiredActionContext context) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        UserModel user = context.getUser();
+        PhoneRecord phone = PhoneRecord.of(user);
+        if (form.containsKey("done")) {
+            context.success();
+            return;
+        }
+        if (form.containsKey("unpin")) {
+            if (phone.confirmed()) {
+                PhoneRecord.detach(user);
+                context.getEvent().clone().event(org.keycloak.events.EventType.UPDATE_PROFILE).user(user)
+                        .detail("twofactor_phone", "unpinned").success();
+            }
+            context.challenge(enterPage(context, new FormMessage(null, "twofactorPhoneUnpinned")));
+            return;
+        }
+        if (phone.confirmed()) {
+            // locked: only "unpin" changes a confirmed number
+            context.challenge(confirmedPage(context, null));
+            return;
+        }
+        CodeStep step = CodeStep.of(context);
+        TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
+        if (form.containsKey("send")) {
+            String number;
+            try {
+                number = PhoneNumbers.parse(form.getFirst(PhoneNumbers.FIELD));
+            } catch (InvalidSettingException e) {
+                context.challenge(enterPage(context, new FormMessage(PhoneNumbers.FIELD, "twofactorPhoneInvalid")));
+                return;
+            }
+            if (!number.equals(context.getAuthenticationSession().getAuthNote(SmsChannel.PENDING_NUMBER_NOTE))) {
+                CONFIRM_CODE.forget(step);
+            }
+            context.getAuthenticationSession().setAuthNote(SmsChannel.PENDING_NUMBER_NOTE, number);
+            CONFIRM_CODE.start(step, settings);
+            return;
+        }
+        String pending = context.getAuthenticationSession().getAuthNote(SmsChannel.PENDING_NUMBER_NOTE);
+        if (pending == null) {
+            context.challenge(enterPage(context, null));
+            return;
+        }
+        if (CONFIRM_CODE.handle(step, settings)) {
+            PhoneRecord.attach(user, pending);
+            PhoneRecord.confirm(user, "self");
+            context.getAuthenticationSession().removeAuthNote(SmsChannel.PENDING_NUMBER_NOTE);
+            context.getEvent().clone().event(org.keycloak.events.EventType.UPDATE_PROFILE).user(user)
+                    .detail("twofactor_phone", "confirmed").success();
+            context.challenge(confirmedPage(context, new FormMessage(null, "twofactorPhoneConfirmedNow")));
+        }
+    }
+
+    private static Response enterPage(RequiredActionContext context, FormMessage message) {
+        var form = context.form();
+        if (message != null) {
+            if (message.getField() != null) {
+                form.addError(message);
+            } else {
+                form.setInfo(message.getMessage());
+            }
+        }
+        PhoneRecord phone = PhoneRecord.of(context.getUser());
+        String pending = context.getAuthenticationSession().getAuthNote(SmsChannel.PENDING_NUMBER_NOTE);
+        return form.setAttribute("twofactorPhoneState", "enter")
+                .setAttribute("twofactorPhoneValue", pending != null ? pending : phone.number() == null ? "" : phone.number())
+                .createForm(TEMPLATE);
+    }
+
+    private static Response confirmedPage(RequiredActionContext context, FormMessage message) {
+        var form = context.form();
+        if (message != null) {
+            form.setSuccess(message.getMessage());
+        }
+        return form.setAttribute("twofactorPhoneState", "confirmed")
+                .setAttribute("twofactorPhoneMasked", PhoneMask.mask(PhoneRecord.of(context.getUser()).number()))
+                .createForm(TEMPLATE);
+    }
+
+    @Override
+    public RequiredActionProvider create(KeycloakSession session) {
+        return this;
+    }
+
+    @Override
+    public String getDisplayText() {
+        return "Confirm phone number for sign-in codes";
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+}

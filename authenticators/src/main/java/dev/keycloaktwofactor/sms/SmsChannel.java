@@ -1,0 +1,109 @@
+package dev.keycloaktwofactor.sms;
+
+import dev.keycloaktwofactor.code.CodeChannel;
+import dev.keycloaktwofactor.code.CodeDeliveryException;
+import dev.keycloaktwofactor.code.CodePurpose;
+import dev.keycloaktwofactor.code.CodeStep;
+import dev.keycloaktwofactor.phone.PhoneRecord;
+import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.theme.Theme;
+
+import java.text.MessageFormat;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * Codes by text message through the server's SMS gateway. For sign-in the code goes only to the user's confirmed
+ * number; when confirming a number, to the number being confirmed.
+ */
+public class SmsChannel implements CodeChannel {
+
+    public static final String PENDING_NUMBER_NOTE = "twofactor.phone.pending";
+
+    private final Function<CodeStep, String> destination;
+    private final boolean forLogin;
+
+    private SmsChannel(Function<CodeStep, String> destination, boolean forLogin) {
+        this.destination = destination;
+        this.forLogin = forLogin;
+    }
+
+    /** Sign-in codes: the confirmed number, or none (then the user is told to contact the administrator). */
+    public static SmsChannel toConfirmedNumber() {
+        return new SmsChannel(step -> {
+            PhoneRecord phone = PhoneRecord.of(step.user());
+            return phone.confirmed() ? phone.number() : null;
+        }, true);
+    }
+
+    /** Confirmation codes: the number the user asked to confirm, kept in the login attempt. */
+    public static SmsChannel toPendingNumber() {
+        return new SmsChannel(step -> step.authSession().getAuthNote(PENDING_NUMBER_NOTE), false);
+    }
+
+    @Override
+    public String id() {
+        return "sms";
+    }
+
+    @Override
+    public String destination(CodeStep step) {
+        return destination.apply(step);
+    }
+
+    @Override
+    public String masked(String number) {
+        return PhoneMask.mask(number);
+    }
+
+    @Override
+    public String missingDestinationMessage() {
+        return "twofactorContactAdminText";
+    }
+
+    @Override
+    public String missingDestinationTemplate() {
+        return forLogin ? "twofactor-contact-admin.ftl" : null;
+    }
+
+    @Override
+    public String deliveryFailedMessage() {
+        return "twofactorSmsFailed";
+    }
+
+    @Override
+    public void deliver(KeycloakSession session, RealmModel realm, UserModel user, String to, String code,
+                        CodePurpose purpose, TwoFactorSettings settings) throws CodeDeliveryException {
+        SmsSender sender = SmsGateway.sender(session).orElseThrow(() ->
+                new CodeDeliveryException("no SMS gateway is configured on this server", null));
+        try {
+            sender.send(to, text(session, realm, user, code, purpose, settings));
+        } catch (SmsDeliveryException e) {
+            throw new CodeDeliveryException(e.getMessage(), e);
+        }
+    }
+
+    /** The text, in the user's language, from the login theme's messages; it carries the code and nothing else secret. */
+    static String text(KeycloakSession session, RealmModel realm, UserModel user, String code, CodePurpose purpose,
+                       TwoFactorSettings settings) {
+        String realmName = realm.getDisplayName() == null || realm.getDisplayName().isBlank() ? realm.getName() : realm.getDisplayName();
+        Locale locale = session.getContext().resolveLocale(user);
+        String key = purpose == CodePurpose.CONFIRM_PHONE ? "twofactorSmsConfirmText" : "twofactorSmsLoginText";
+        String pattern = null;
+        try {
+            Properties messages = session.theme().getTheme(Theme.Type.LOGIN).getEnhancedMessages(realm, locale);
+            pattern = messages.getProperty(key);
+        } catch (Exception e) {
+            // fall back to English below
+        }
+        if (pattern == null) {
+            pattern = purpose == CodePurpose.CONFIRM_PHONE ? "{0}: your phone confirmation code is {1}. It expires in {2} min."
+                    : "{0}: your sign-in code is {1}. It expires in {2} min.";
+        }
+        return new MessageFormat(pattern, locale).format(new Object[] {realmName, code, Math.max(1, settings.codeTtlSeconds() / 60)});
+    }
+}

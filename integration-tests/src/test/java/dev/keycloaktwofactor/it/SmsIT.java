@@ -1,0 +1,261 @@
+package dev.keycloaktwofactor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Method "sms" through the real Twilio SDK (bundled in the JAR) against a Twilio-shaped endpoint on loopback. */
+class SmsIT {
+
+    private static final Pattern CODE = Pattern.compile("\\b(\\d{6,10})\\b");
+    private static TestRealm realm;
+    private static final TwilioStub twilio = ExtraServerOptions.twilio();
+
+    @BeforeAll
+    static void setUp() {
+        realm = TestRealm.create("sms");
+        realm.admin.ok(realm.putSettings(realm.admin, Map.of("smsActivated", true)));
+        realm.admin.ok(realm.putSettings(realm.admin, Map.of("method", "sms", "resendCooldownSeconds", 1)));
+    }
+
+    private static String userWithConfirmedPhone(TestRealm r, String username, String phone) {
+        String id = r.addUser(username, username + "-pw");
+        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", phone)));
+        r.admin.ok(r.admin.post("/" + r.name + "/twofactor/users/" + id + "/phone/confirm", null));
+        return id;
+    }
+
+    private static String code(TwilioStub.Received sms) {
+        Matcher m = CODE.matcher(sms.body());
+        assertThat(m.find()).as("a code in " + sms.body()).isTrue();
+        return m.group(1);
+    }
+
+    private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
+        return b.submit(page, "form:has(input[name=code])", Map.of("code", code));
+    }
+
+    @Test
+    void aUserWithAConfirmedNumberSignsInWithATextedCode() {
+        String phone = "+14155550101";
+        userWithConfirmedPhone(realm, "agent", phone);
+        int before = twilio.to(phone).size();
+        Browser b = realm.browser();
+        Browser.Page page = realm.signIn(b, "agent", "agent-pw");
+
+        TwilioStub.Received sms = twilio.awaitTo(phone, before, Duration.ofSeconds(10));
+        assertThat(sms.method()).isEqualTo("POST");
+        assertThat(sms.path()).isEqualTo("/2010-04-01/Accounts/" + TwilioStub.ACCOUNT_SID + "/Messages.json");
+        assertThat(sms.authorization()).isEqualTo("Basic " + Base64.getEncoder().encodeToString(
+                (TwilioStub.ACCOUNT_SID + ":" + TwilioStub.AUTH_TOKEN).getBytes(StandardCharsets.UTF_8)));
+        assertThat(sms.form()).containsEntry("To", phone).containsEntry("From", TwilioStub.FROM);
+        assertThat(sms.form().keySet()).containsExactlyInAnyOrder("To", "From", "Body");
+        String code = code(sms);
+        assertThat(sms.body()).contains(realm.name).doesNotContain("agent-pw").doesNotContain(TwilioStub.AUTH_TOKEN);
+
+        assertThat(page.doc().text()).contains("01").doesNotContain(phone).doesNotContain("4155550101");
+        assertThat(page.doc().selectFirst("input[name=code][autocomplete=one-time-code]")).isNotNull();
+        Browser.Page done = submitCode(b, page, code);
+        assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
+        assertThat(realm.kc.logLines()).noneMatch(l -> l.contains(phone) || (l.contains(code) && l.contains(realm.name)));
+    }
+
+    @Test
+    void aUserWithoutAConfirmedNumberIsToldToContactTheAdministratorAndNoSmsGoesOut() {
+        String id = realm.addUser("employee", "employee-pw");
+        realm.admin.ok(realm.admin.put("/" + realm.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", "+14155550102")));
+        int before = twilio.received().size();
+        Browser.Page page = realm.signIn(realm.browser(), "employee", "employee-pw");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.doc().selectFirst("#twofactor-contact-admin")).as(page.toString()).isNotNull();
+        assertThat(page.doc().text()).contains("Contact the administrator");
+        assertThat(page.isRedirectToClient()).isFalse();
+        assertThat(twilio.received()).hasSize(before);
+    }
+
+    @ParameterizedTest(name = "gateway fault for a number ending {0}")
+    @ValueSource(strings = {"0400", "0500", "0999", "credentials"})
+    void aFailingGatewayGivesAClearPageAndTheLoginStaysUsable(String fault) {
+        TestRealm r = TestRealm.create("sms-fault");
+        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms", "resendCooldownSeconds", 1)));
+        String phone = "+1415555" + (fault.equals("credentials") ? "0111" : fault);
+        String id = userWithConfirmedPhone(r, "agent", phone);
+        twilio.rejectCredentials = fault.equals("credentials");
+        try {
+            Browser b = r.browser();
+            Browser.Page page = r.signIn(b, "agent", "agent-pw");
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.doc().selectFirst("#twofactor-message").text()).contains("could not send the text message");
+            assertThat(page.doc().selectFirst("a#twofactor-back-to-login")).isNotNull();
+            JsonNode events = r.admin.ok(r.admin.get("/" + r.name + "/events?type=LOGIN_ERROR"));
+            assertThat(events.toString()).doesNotContain(phone);
+        } finally {
+            twilio.rejectCredentials = false;
+        }
+        // once the number is fixed, the same user signs in
+        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", "+14155550123")));
+        r.admin.ok(r.admin.post("/" + r.name + "/twofactor/users/" + id + "/phone/confirm", null));
+        int before = twilio.to("+14155550123").size();
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        String code = code(twilio.awaitTo("+14155550123", before, Duration.ofSeconds(10)));
+        assertThat(submitCode(b, page, code).isRedirectToClient()).isTrue();
+    }
+
+    @Test
+    void aUserConfirmsTheirOwnNumberWithTheEscalatingWaitAndCanUnpinIt() throws Exception {
+        TestRealm r = TestRealm.create("sms-confirm");
+        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
+        r.admin.ok(r.putSettings(r.admin, Map.of("resendCooldownSeconds", 2)));
+        String id = r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        assertThat(r.signIn(b, "agent", "agent-pw").isRedirectToClient()).isTrue();
+
+        Browser.Page enter = b.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
+        assertThat(enter.doc().selectFirst("input[name=phoneNumber]")).as(enter.toString()).isNotNull();
+        Browser.Page invalid = b.submit(enter, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "8 916 123", "send", "true"));
+        assertThat(invalid.doc().text()).contains("international");
+
+        String phone = "+14155550104";
+        int before = twilio.to(phone).size();
+        Browser.Page codePage = b.submit(invalid, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "+1 (415) 555-0104", "send", "true"));
+        TwilioStub.Received first = twilio.awaitTo(phone, before, Duration.ofSeconds(10));
+        assertThat(resendIn(codePage)).isBetween(1, 2);
+        assertThat(codePage.doc().text()).contains("Confirm phone");
+
+        Browser.Page tooSoon = b.submit(codePage, "form:has(input[name=code])", Map.of("resend", "true"));
+        assertThat(twilio.to(phone)).hasSize(before + 1);
+        Thread.sleep(2200);
+        Browser.Page again = b.submit(tooSoon, "form:has(input[name=code])", Map.of("resend", "true"));
+        TwilioStub.Received second = twilio.awaitTo(phone, before + 1, Duration.ofSeconds(10));
+        assertThat(resendIn(again)).as("second wait is twice the base").isBetween(3, 4);
+
+        // (each post uses the page the server sent last: Keycloak refuses stale forms of a required action)
+        Browser.Page wrongFirst = submitCode(b, again, code(first));
+        assertThat(wrongFirst.doc().text()).as("the first code died with the resend").contains("Invalid code");
+        Browser.Page confirmed = submitCode(b, wrongFirst, code(second));
+        assertThat(confirmed.doc().selectFirst("#twofactor-phone-confirmed-mark")).as(confirmed.toString()).isNotNull();
+        assertThat(confirmed.doc().text()).contains("Confirmed").doesNotContain("4155550104");
+        JsonNode state = r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id));
+        assertThat(state.get("phoneVerified").asBoolean()).isTrue();
+        assertThat(state.get("phoneVerifiedBy").asText()).isEqualTo("self");
+        assertThat(storedPhone(r, id)).isEqualTo(phone);
+
+        Browser.Page done = b.submit(confirmed, "form#kc-twofactor-phone-form", Map.of("done", "true"));
+        assertThat(done.isRedirectToClient()).isTrue();
+        assertThat(done.queryParam("kc_action_status")).isEqualTo("success");
+
+        // locked: the action shows the confirmed number; a new number is not taken until it is unpinned
+        Browser.Page locked = b.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
+        assertThat(locked.doc().selectFirst("input[name=phoneNumber]")).isNull();
+        Browser.Page stillLocked = b.submit(locked, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "+14155550199", "send", "true"));
+        assertThat(storedPhone(r, id)).isEqualTo(phone);
+        Browser.Page unpinned = b.submit(stillLocked, "form#kc-twofactor-phone-form", Map.of("unpin", "true"));
+        assertThat(unpinned.doc().selectFirst("input[name=phoneNumber]")).isNotNull();
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean()).isFalse();
+        assertThat(storedPhone(r, id)).isNull();
+    }
+
+    @Test
+    void adminsAttachConfirmAndDetachAnyNumberAndTheUserIsTold() {
+        TestRealm r = TestRealm.create("sms-admin");
+        String id = r.addUser("agent", "agent-pw");
+        String path = "/" + r.name + "/twofactor/users/" + id;
+
+        JsonNode attached = r.admin.ok(r.admin.put(path + "/phone", Map.of("phoneNumber", "+44 20 7946 0958")));
+        assertThat(attached.get("phoneVerified").asBoolean()).isFalse();
+        assertThat(attached.get("phoneNumber").asText()).doesNotContain("79460958");
+        assertThat(storedPhone(r, id)).isEqualTo("+442079460958");
+        assertThat(EmailCodes.next(r, "agent").text()).contains("58");
+
+        JsonNode confirmed = r.admin.ok(r.admin.post(path + "/phone/confirm", null));
+        assertThat(confirmed.get("phoneVerified").asBoolean()).isTrue();
+        assertThat(confirmed.get("phoneVerifiedBy").asText()).isEqualTo("admin");
+        assertThat(EmailCodes.next(r, "agent").subject()).isNotBlank();
+
+        // changing the number makes it unconfirmed, also when done through Keycloak's own user form
+        r.admin.ok(r.admin.put(path + "/phone", Map.of("phoneNumber", "+442079460959")));
+        assertThat(r.admin.ok(r.admin.get(path)).get("phoneVerified").asBoolean()).isFalse();
+        r.admin.ok(r.admin.post(path + "/phone/confirm", null));
+        JsonNode user = r.admin.ok(r.admin.get("/" + r.name + "/users/" + id));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) user.get("attributes")).putArray("phoneNumber").add("+442079460960");
+        r.admin.ok(r.admin.put("/" + r.name + "/users/" + id, user));
+        assertThat(r.admin.ok(r.admin.get(path)).get("phoneVerified").asBoolean()).isFalse();
+
+        assertThat(r.admin.delete(path + "/phone").status()).isEqualTo(204);
+        assertThat(storedPhone(r, id)).isNull();
+        assertThat(r.admin.post(path + "/phone/confirm", null).status()).isEqualTo(400);
+    }
+
+    @ParameterizedTest(name = "{0} is refused")
+    @ValueSource(strings = {"{\"phoneNumber\": \"12345\"}", "{\"phoneNumber\": \"+0123456\"}", "{\"phoneNumber\": \"abc\"}",
+            "{\"phoneNumber\": \"+1234567890123456\"}", "{\"phoneNumber\": \"\"}", "{\"phoneNumber\": 14155550100}",
+            "{}", "[]", "not json"})
+    void invalidNumbersAreRefusedAndNothingIsStored(String body) {
+        String id = realm.addUser("bad-" + Math.abs(body.hashCode()), "pw-123456");
+        String path = "/" + realm.name + "/twofactor/users/" + id + "/phone";
+        realm.admin.ok(realm.admin.put(path, Map.of("phoneNumber", "+14155550177")));
+        HttpAnswer answer = AdminClient.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(realm.kc.baseUrl() + "/admin/realms" + path))
+                .header("Authorization", "Bearer " + realm.admin.token()).header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("error").asText()).isNotBlank().doesNotContain("Exception");
+        assertThat(storedPhone(realm, id)).isEqualTo("+14155550177");
+    }
+
+    @Test
+    void anAdminConfirmsOtherUsersNumbersButNeverTheirOwn() {
+        TestRealm r = TestRealm.create("sms-own");
+        String bossId = r.addUser("boss", "boss-pw");
+        r.makeRealmAdmin(bossId);
+        String agentId = r.addUser("agent", "agent-pw");
+        AdminClient boss = AdminClient.passwordGrant(r.kc, r.name, "boss", "boss-pw");
+        boss.ok(boss.put("/" + r.name + "/twofactor/users/" + bossId + "/phone", Map.of("phoneNumber", "+14155550105")));
+        HttpAnswer own = boss.post("/" + r.name + "/twofactor/users/" + bossId + "/phone/confirm", null);
+        assertThat(own.status()).isEqualTo(403);
+        assertThat(own.json().get("error").asText()).contains("by SMS");
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + bossId)).get("phoneVerified").asBoolean()).isFalse();
+
+        boss.ok(boss.put("/" + r.name + "/twofactor/users/" + agentId + "/phone", Map.of("phoneNumber", "+14155550106")));
+        assertThat(boss.post("/" + r.name + "/twofactor/users/" + agentId + "/phone/confirm", null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anOrdinaryUserCannotTouchAnotherUsersNumber() {
+        TestRealm r = TestRealm.create("sms-agent");
+        r.addUser("agent", "agent-pw");
+        String otherId = r.addUser("employee", "employee-pw");
+        AdminClient agent = AdminClient.passwordGrant(r.kc, r.name, "agent", "agent-pw");
+        String path = "/" + r.name + "/twofactor/users/" + otherId + "/phone";
+        assertThat(agent.put(path, Map.of("phoneNumber", "+14155550107")).status()).isEqualTo(403);
+        assertThat(agent.post(path + "/confirm", null).status()).isEqualTo(403);
+        assertThat(agent.delete(path).status()).isEqualTo(403);
+        assertThat(storedPhone(r, otherId)).isNull();
+    }
+
+    private static Integer resendIn(Browser.Page page) {
+        var button = page.doc().selectFirst("button[name=resend]");
+        assertThat(button).as(page.toString()).isNotNull();
+        return button.hasAttr("data-resend-in") ? Integer.valueOf(button.attr("data-resend-in")) : null;
+    }
+
+    private static String storedPhone(TestRealm r, String id) {
+        JsonNode attrs = r.admin.ok(r.admin.get("/" + r.name + "/users/" + id)).path("attributes");
+        List<String> values = new java.util.ArrayList<>();
+        attrs.path("phoneNumber").forEach(v -> values.add(v.asText()));
+        return values.isEmpty() ? null : values.get(0);
+    }
+}
