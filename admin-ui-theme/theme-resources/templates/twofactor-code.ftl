@@ -33,6 +33,7 @@
     <#elseif section = "form">
         <!-- template: twofactor-code.ftl -->
         <style>
+            @media (max-width: 767px) { .kc-login-tooltip .kc-tooltip-text { display: none; } }
             .twofactor-instruction { margin: 0 0 1rem 0; }
             .twofactor-hint { margin: 0.75rem 0 0 0; font-size: 0.875em; opacity: 0.85; }
             .twofactor-actions { display: flex; flex-direction: column; gap: 0.75rem; }

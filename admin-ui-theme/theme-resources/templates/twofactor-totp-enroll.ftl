@@ -15,6 +15,7 @@
     <#elseif section = "form">
         <!-- template: twofactor-totp-enroll.ftl -->
         <style>
+            @media (max-width: 767px) { .kc-login-tooltip .kc-tooltip-text { display: none; } }
             ol.twofactor-steps { list-style: decimal outside; padding-inline-start: 1.5rem; margin: 0 0 1.25rem 0; }
             ol.twofactor-steps > li { margin: 0 0 1rem 0; padding-inline-start: 0.25rem; }
             ol.twofactor-steps > li > p { margin: 0 0 0.5rem 0; }

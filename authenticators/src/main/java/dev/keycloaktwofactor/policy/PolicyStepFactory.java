@@ -22,12 +22,18 @@ public abstract class PolicyStepFactory implements AuthenticatorFactory {
     private final String displayType;
     private final String helpText;
     private final Authenticator singleton;
+    private final String category;
 
     protected PolicyStepFactory(String id, String displayType, String helpText, Authenticator singleton) {
+        this(id, displayType, helpText, singleton, POLICY_CATEGORY);
+    }
+
+    protected PolicyStepFactory(String id, String displayType, String helpText, Authenticator singleton, String category) {
         this.id = id;
         this.displayType = displayType;
         this.helpText = helpText;
         this.singleton = singleton;
+        this.category = category;
     }
 
     @Override
@@ -52,7 +58,7 @@ public abstract class PolicyStepFactory implements AuthenticatorFactory {
 
     @Override
     public String getReferenceCategory() {
-        return POLICY_CATEGORY;
+        return category;
     }
 
     @Override

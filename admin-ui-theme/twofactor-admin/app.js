@@ -1,0 +1,756 @@
+// The admin Security page: the realm's second factor, signing everybody out, and users' phones and devices.
+// Plain modules, no build step; everything it shows comes from /admin/realms/{realm}/twofactor with the
+// signed-in admin's own token, so Keycloak's admin roles decide what works.
+
+import { t, pickLanguage, setLanguage, language, translatePage } from "./i18n.js";
+import { Oidc, OidcError } from "./oidc.js";
+import { Api, ApiError } from "./api.js";
+
+const CLIENT_ID = "twofactor-admin";
+const SIGNED_OUT = "twofactor-admin.signed-out";
+const REALM_CHOICE = "twofactor-admin.realm";
+const NUMBER_FIELDS = ["codeLength", "codeTtlSeconds", "resendCooldownSeconds", "maxResends", "maxCodeAttempts"];
+const METHODS = ["none", "email", "totp", "sms"];
+const PAGE_SIZE = 20;
+
+const $ = (id) => document.getElementById(id);
+
+/** A DOM element; text is always set as text, never parsed as HTML. */
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) {
+      continue;
+    }
+    if (name === "class") {
+      el.className = value;
+    } else if (name === "dataset") {
+      Object.assign(el.dataset, value);
+    } else if (name.startsWith("on")) {
+      el.addEventListener(name.slice(2), value);
+    } else {
+      el.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) {
+      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+  return el;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+function icon(kind) {
+  const svg = document.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.setAttribute("class", "icon icon-" + kind);
+  const path = document.createElementNS(SVG_NS, "path");
+  path.setAttribute("d", kind === "check"
+    ? "M6.2 11.6 2.6 8l1.2-1.2 2.4 2.4 6-6L13.4 4.4z"
+    : "M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm0 2a5 5 0 1 1 0 10A5 5 0 0 1 8 3z");
+  svg.append(path);
+  return svg;
+}
+
+// ---------------------------------------------------------------------------------------------- state
+
+const place = /^(.*)\/realms\/([^/]+)\/twofactor-admin\/$/.exec(location.pathname);
+const state = {
+  serverBase: place ? location.origin + place[1] : location.origin,
+  pageRealm: place ? decodeURIComponent(place[2]) : null,
+  realm: null,
+  settings: null,
+  users: { search: "", first: 0, max: PAGE_SIZE, hasMore: false, list: [], loaded: false }
+};
+state.isMaster = state.pageRealm === "master";
+
+const oidc = new Oidc({
+  serverBase: state.serverBase,
+  realm: state.pageRealm || "master",
+  clientId: CLIENT_ID,
+  redirectUri: location.origin + location.pathname
+});
+const api = new Api(state.serverBase, oidc);
+const realmPath = () => "/" + encodeURIComponent(state.realm);
+
+// ---------------------------------------------------------------------------------------------- views
+
+function showView(name) {
+  $("view-loading").hidden = name !== "loading";
+  $("view-signin").hidden = name !== "signin";
+  $("view-app").hidden = name !== "app";
+  document.body.dataset.state = name === "app" ? "app" : name;
+}
+
+function showSignIn(message, kind) {
+  showView("signin");
+  $("who").hidden = true;
+  $("sign-out").hidden = true;
+  clearAlert($("global-alert"));
+  const area = $("signin-alert");
+  area.replaceChildren();
+  if (message) {
+    area.append(alertBox(kind || "info", message));
+  }
+  $("sign-in").focus();
+}
+
+function alertBox(kind, title, detail, id) {
+  return h("div", { class: "alert alert-" + kind, role: kind === "danger" ? "alert" : "status" },
+    h("span", { class: "alert-icon", "aria-hidden": "true" }),
+    h("div", { class: "alert-content" },
+      h("p", { class: "alert-title", id: id || null }, title),
+      detail ? h("p", { class: "alert-detail" }, detail) : null));
+}
+
+function showAlert(area, kind, title, detail, id) {
+  area.replaceChildren(alertBox(kind, title, detail, id));
+}
+
+function clearAlert(area) {
+  area.replaceChildren();
+}
+
+function describe(e) {
+  if (e instanceof ApiError) {
+    if (e.kind === "unauthorized") {
+      sessionEnded();
+    }
+    return e.describe();
+  }
+  return String(e && e.message ? e.message : e);
+}
+
+function sessionEnded() {
+  oidc.clear();
+  showSignIn(t("sessionEnded"), "warning");
+  $("sign-in").textContent = t("signInAgain");
+}
+
+// ---------------------------------------------------------------------------------------------- dialogs
+
+/** A modal confirmation; resolves true for OK. Focus starts on Cancel and returns to the opener. */
+function confirmDialog({ title, text, ok, danger }) {
+  const dialog = $("confirm-dialog");
+  $("confirm-title").textContent = title;
+  $("confirm-text").textContent = text;
+  const okButton = $("confirm-ok");
+  okButton.textContent = ok || t("ok");
+  okButton.className = "btn " + (danger ? "btn-danger" : "btn-primary");
+  const opener = document.activeElement;
+  return new Promise((resolve) => {
+    dialog.returnValue = "";
+    dialog.addEventListener("close", () => {
+      resolve(dialog.returnValue === "ok");
+      if (opener && typeof opener.focus === "function" && document.contains(opener)) {
+        opener.focus();
+      }
+    }, { once: true });
+    dialog.showModal();
+    $("confirm-cancel").focus();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------- realms
+
+async function loadRealms() {
+  let realms;
+  try {
+    realms = await api.get("?briefRepresentation=true");
+  } catch (e) {
+    showAlert($("global-alert"), "danger", t("errLoadRealms", { error: describe(e) }));
+    return;
+  }
+  const names = (realms || []).map((r) => r.realm).filter(Boolean);
+  if (!names.length) {
+    showAlert($("global-alert"), "warning", t("noRealms"));
+    $("settings-card").hidden = true;
+    $("sessions-card").hidden = true;
+    $("users-card").hidden = true;
+    return;
+  }
+  const select = $("realm-select");
+  select.replaceChildren(...names.map((name) => {
+    const r = realms.find((x) => x.realm === name);
+    const label = r.displayName && r.displayName !== name ? `${r.displayName} (${name})` : name;
+    return h("option", { value: name }, label);
+  }));
+  let chosen = null;
+  try {
+    chosen = sessionStorage.getItem(REALM_CHOICE);
+  } catch (e) {
+    // none
+  }
+  const fromUrl = new URLSearchParams(location.search).get("realm");
+  if (fromUrl && names.includes(fromUrl)) {
+    chosen = fromUrl;
+  }
+  if (!chosen || !names.includes(chosen)) {
+    chosen = names.find((n) => n !== "master") || names[0];
+  }
+  select.value = chosen;
+  $("realm-picker").hidden = false;
+  await selectRealm(chosen);
+}
+
+async function selectRealm(name) {
+  document.body.dataset.state = "app";
+  state.realm = name;
+  state.settings = null;
+  state.users = { search: "", first: 0, max: PAGE_SIZE, hasMore: false, list: [], loaded: false };
+  $("user-search").value = "";
+  $("masthead-realm").textContent = t("realmLabel", { realm: name });
+  for (const area of ["settings-error", "save-status", "deauthorize-status", "users-status"]) {
+    clearAlert($(area));
+  }
+  clearFieldErrors();
+  await Promise.all([loadSettings(), loadUsers()]);
+  document.body.dataset.state = "ready";
+}
+
+// ---------------------------------------------------------------------------------------------- settings
+
+function setFormEnabled(enabled) {
+  for (const el of $("settings-form").elements) {
+    if (el.id !== "smsActivated" && el.id !== "method-sms") {
+      el.disabled = !enabled;
+    }
+  }
+}
+
+async function loadSettings() {
+  const card = $("settings-card");
+  card.setAttribute("aria-busy", "true");
+  try {
+    state.settings = await api.get(realmPath() + "/twofactor/settings");
+    fillSettings(state.settings);
+    setFormEnabled(true);
+  } catch (e) {
+    setFormEnabled(false);
+    showAlert($("settings-error"), "danger", t("errLoadSettings", { error: describe(e) }));
+  } finally {
+    card.removeAttribute("aria-busy");
+  }
+}
+
+function formatInstant(iso) {
+  try {
+    return new Intl.DateTimeFormat(language(), { dateStyle: "long", timeStyle: "short" }).format(new Date(iso));
+  } catch (e) {
+    return iso;
+  }
+}
+
+function fillSettings(s) {
+  if (!s) {
+    return;
+  }
+  for (const m of METHODS) {
+    $("method-" + m).checked = s.method === m;
+  }
+  const sms = $("method-sms");
+  sms.disabled = !s.smsAvailable && s.method !== "sms";
+  const reason = $("sms-reason");
+  reason.hidden = !!s.smsAvailable;
+  reason.textContent = s.smsAvailable ? "" : (s.smsActivated ? t("smsNoGateway") : t("smsNotActivated"));
+  for (const f of NUMBER_FIELDS) {
+    $(f).value = s[f] ?? "";
+  }
+  $("allowAppOptIn").checked = !!s.allowAppOptIn;
+  $("ipAllowlist").value = (s.ipAllowlist || []).join("\n");
+  const activated = $("smsActivated");
+  activated.checked = !!s.smsActivated;
+  activated.disabled = !state.isMaster;
+  $("sms-activated-note").textContent = state.isMaster ? t("smsActivatedMaster") : t("smsActivatedRealmAdmin");
+  const first = $("firstEnabledAt");
+  first.textContent = s.firstEnabledAt ? formatInstant(s.firstEnabledAt) : t("never");
+  if (s.firstEnabledAt) {
+    first.setAttribute("title", s.firstEnabledAt);
+    first.dataset.value = s.firstEnabledAt;
+  } else {
+    first.removeAttribute("title");
+    delete first.dataset.value;
+  }
+}
+
+function readForm() {
+  const body = {};
+  const checked = document.querySelector("input[name=method]:checked");
+  body.method = checked ? checked.value : (state.settings ? state.settings.method : "none");
+  for (const f of NUMBER_FIELDS) {
+    const raw = $(f).value.trim();
+    // the server validates; anything that is not a whole number goes as it is, and its answer is shown
+    body[f] = /^-?\d+$/.test(raw) ? Number(raw) : (raw === "" ? null : raw);
+  }
+  body.allowAppOptIn = $("allowAppOptIn").checked;
+  body.ipAllowlist = $("ipAllowlist").value.split(/[\n,;]+/).map((x) => x.trim()).filter(Boolean);
+  if (state.isMaster) {
+    body.smsActivated = $("smsActivated").checked;
+  }
+  return body;
+}
+
+function fieldInput(field) {
+  if (field === "method") {
+    return document.querySelector("input[name=method]:checked") || $("method-none");
+  }
+  return $(field);
+}
+
+function clearFieldErrors() {
+  for (const el of document.querySelectorAll("#settings-form .field-error")) {
+    el.hidden = true;
+    el.textContent = "";
+  }
+  for (const el of document.querySelectorAll("#settings-form [aria-invalid]")) {
+    el.removeAttribute("aria-invalid");
+  }
+  $("method-group").classList.remove("has-error");
+}
+
+function showFieldError(field, message) {
+  const box = $("err-" + field);
+  const input = fieldInput(field);
+  if (!box || !input) {
+    return false;
+  }
+  box.textContent = message;
+  box.hidden = false;
+  if (field === "method") {
+    $("method-group").classList.add("has-error");
+  } else {
+    input.setAttribute("aria-invalid", "true");
+  }
+  input.focus();
+  return true;
+}
+
+async function save(event) {
+  event.preventDefault();
+  clearFieldErrors();
+  clearAlert($("save-status"));
+  clearAlert($("settings-error"));
+  const before = state.settings;
+  const body = readForm();
+  const firstEnablement = before && !before.firstEnabledAt && before.method === "none" && body.method !== "none";
+  if (firstEnablement) {
+    const ok = await confirmDialog({
+      title: t("firstEnableTitle"),
+      text: t("firstEnableText"),
+      ok: t("firstEnableOk"),
+      danger: true
+    });
+    if (!ok) {
+      return;
+    }
+  }
+  const button = $("save");
+  button.disabled = true;
+  button.textContent = t("saving");
+  try {
+    const saved = await api.put(realmPath() + "/twofactor/settings", body);
+    state.settings = saved;
+    fillSettings(saved);
+    const text = typeof saved.deauthorized === "number" ? t("savedDeauthorized", { count: saved.deauthorized }) : t("saved");
+    showAlert($("save-status"), "success", text, null, "save-message");
+  } catch (e) {
+    const message = describe(e);
+    const placed = e instanceof ApiError && e.field ? showFieldError(e.field, message) : false;
+    showAlert($("save-status"), "danger", t("fixErrors", { error: message }), null, "save-message");
+    if (!placed) {
+      button.focus();
+    }
+  } finally {
+    button.disabled = false;
+    button.textContent = t("save");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- deauthorize
+
+async function deauthorize() {
+  clearAlert($("deauthorize-status"));
+  const ok = await confirmDialog({
+    title: t("deauthorizeConfirmTitle"),
+    text: t("deauthorizeConfirmText", { realm: state.realm }),
+    ok: t("deauthorize"),
+    danger: true
+  });
+  if (!ok) {
+    return;
+  }
+  const button = $("deauthorize");
+  button.disabled = true;
+  try {
+    const answer = await api.post(realmPath() + "/twofactor/deauthorize");
+    // the server's own sentence, in the page's language
+    const serverMessage = answer && answer.message ? answer.message : t("deauthorized");
+    const message = serverMessage === "Users have been successfully deauthorized" ? t("deauthorized") : serverMessage;
+    const count = answer && typeof answer.deauthorized === "number" ? t("deauthorizedCount", { count: answer.deauthorized }) : null;
+    showAlert($("deauthorize-status"), "success", message, count, "deauthorize-message");
+  } catch (e) {
+    showAlert($("deauthorize-status"), "danger", describe(e), null, "deauthorize-message");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- users
+
+async function loadUsers(focusAfter) {
+  const u = state.users;
+  const table = $("users-table");
+  table.setAttribute("aria-busy", "true");
+  const query = new URLSearchParams({ search: u.search, first: String(u.first), max: String(u.max) });
+  try {
+    const answer = await api.get(realmPath() + "/twofactor/users?" + query.toString());
+    u.list = answer.users || [];
+    u.hasMore = !!answer.hasMore;
+    u.loaded = true;
+    renderUsers();
+    if (focusAfter) {
+      // keep the keyboard where it was: the same button again, else the next best place
+      const target = [].concat(focusAfter, "#users-status .alert")
+        .map((css) => document.querySelector(css))
+        .find((el) => el && !el.disabled);
+      if (target) {
+        if (target.classList.contains("alert")) {
+          target.setAttribute("tabindex", "-1");
+        }
+        target.focus();
+      }
+    }
+  } catch (e) {
+    showAlert($("users-status"), "danger", t("errLoadUsers", { error: describe(e) }));
+    u.list = [];
+    u.hasMore = false;
+    renderUsers();
+  } finally {
+    table.removeAttribute("aria-busy");
+  }
+}
+
+function displayName(user) {
+  return [user.firstName, user.lastName].filter(Boolean).join(" ");
+}
+
+function actionButton(label, action, user, extra) {
+  return h("button", Object.assign({
+    type: "button",
+    class: "btn btn-small btn-link",
+    dataset: { action, userId: user.id }
+  }, extra || {}), label);
+}
+
+function phoneCell(user) {
+  const cell = h("div", { class: "cell-stack" });
+  if (!user.phoneNumber) {
+    cell.append(h("span", { class: "muted" }, t("noPhone")),
+      h("span", { class: "cell-actions" }, actionButton(t("addPhone"), "phone-edit", user)));
+    return cell;
+  }
+  const line = h("span", { class: "phone-line" }, h("span", { class: "mono phone-number" }, user.phoneNumber));
+  if (user.phoneVerified) {
+    const by = user.phoneVerifiedBy === "self" ? t("phoneConfirmedBySelf")
+      : user.phoneVerifiedBy === "admin" ? t("phoneConfirmedByAdmin") : t("phoneConfirmed");
+    line.append(h("span", { class: "phone-status phone-confirmed", title: by }, icon("check"),
+      h("span", { class: "phone-status-text" }, t("phoneConfirmed")),
+      h("span", { class: "visually-hidden" }, " — " + by)));
+  } else {
+    line.append(h("button", {
+      type: "button",
+      class: "btn btn-small btn-confirm-phone",
+      title: t("confirmPhoneTitle"),
+      "aria-label": t("confirmPhone") + " — " + t("phoneUnconfirmed") + ". " + t("confirmPhoneTitle"),
+      dataset: { action: "phone-confirm", userId: user.id }
+    }, icon("check"), h("span", {}, t("confirmPhone"))));
+  }
+  cell.append(line, h("span", { class: "cell-actions" },
+    actionButton(t("changePhone"), "phone-edit", user),
+    actionButton(t("removePhone"), "phone-remove", user)));
+  return cell;
+}
+
+function appCell(user) {
+  return h("div", { class: "cell-stack" },
+    h("span", { class: user.totpConfigured ? "app-status app-on" : "app-status muted" },
+      user.totpConfigured ? icon("check") : null,
+      user.totpConfigured ? t("appConfigured") : t("appNotConfigured")),
+    h("span", { class: "cell-actions" },
+      h("button", {
+        type: "button",
+        class: "btn btn-small btn-secondary-danger reset-device",
+        disabled: !user.totpConfigured,
+        title: user.totpConfigured ? null : t("resetDeviceDisabled"),
+        dataset: { action: "reset-device", userId: user.id }
+      }, t("resetDevice"))));
+}
+
+function renderUsers() {
+  const u = state.users;
+  const body = $("users-body");
+  if (!u.list.length) {
+    body.replaceChildren(h("tr", { class: "empty-row" },
+      h("td", { colspan: "4", class: "muted" }, u.loaded ? (u.search ? t("usersNoneSearch", { search: u.search }) : t("usersNone")) : t("loading"))));
+  } else {
+    body.replaceChildren(...u.list.map((user) => h("tr", { dataset: { userId: user.id, username: user.username } },
+      h("td", { "data-label": t("colUser") },
+        h("div", { class: "cell-stack" },
+          h("span", { class: "user-name" }, user.username),
+          displayName(user) ? h("span", { class: "muted small" }, displayName(user)) : null)),
+      h("td", { "data-label": t("colEmail"), class: "cell-email" }, user.email || h("span", { class: "muted" }, "—")),
+      h("td", { "data-label": t("colPhone") }, phoneCell(user)),
+      h("td", { "data-label": t("colApp") }, appCell(user)))));
+  }
+  $("users-range").textContent = u.list.length
+    ? t("usersRange", { from: u.first + 1, to: u.first + u.list.length })
+    : "";
+  $("users-prev").disabled = u.first === 0;
+  $("users-next").disabled = !u.hasMore;
+}
+
+function userById(id) {
+  return state.users.list.find((u) => u.id === id);
+}
+
+async function userAction(run, user, doneKey, focusSelector) {
+  clearAlert($("users-status"));
+  try {
+    await run();
+    showAlert($("users-status"), "success", t(doneKey, { user: user.username }));
+  } catch (e) {
+    showAlert($("users-status"), "danger", user.username + ": " + describe(e));
+  }
+  await loadUsers(focusSelector);
+}
+
+async function onUsersClick(event) {
+  const button = event.target.closest("button[data-action]");
+  if (!button || button.disabled) {
+    return;
+  }
+  const user = userById(button.dataset.userId);
+  if (!user) {
+    return;
+  }
+  const base = realmPath() + "/twofactor/users/" + encodeURIComponent(user.id);
+  const again = `button[data-action="${button.dataset.action}"][data-user-id="${CSS.escape(user.id)}"]`;
+  switch (button.dataset.action) {
+    case "phone-confirm":
+      if (await confirmDialog({
+        title: t("confirmPhoneDialogTitle"),
+        text: t("confirmPhoneDialogText", { phone: user.phoneNumber, user: user.username }),
+        ok: t("confirmPhone")
+      })) {
+        await userAction(() => api.post(base + "/phone/confirm"), user, "phoneConfirmedDone", again);
+      }
+      break;
+    case "phone-edit":
+      openPhoneDialog(user, base, button);
+      break;
+    case "phone-remove":
+      if (await confirmDialog({
+        title: t("removePhoneTitle"),
+        text: t("removePhoneText", { phone: user.phoneNumber, user: user.username }),
+        ok: t("removePhone"),
+        danger: true
+      })) {
+        await userAction(() => api.delete(base + "/phone"), user, "phoneRemoved",
+          `button[data-action="phone-edit"][data-user-id="${CSS.escape(user.id)}"]`);
+      }
+      break;
+    case "reset-device":
+      if (await confirmDialog({
+        title: t("resetDeviceTitle"),
+        text: t("resetDeviceText", { user: user.username }),
+        ok: t("resetDevice"),
+        danger: true
+      })) {
+        await userAction(() => api.delete(base + "/totp"), user, "resetDeviceDone", again);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+let phoneTarget = null;
+
+function openPhoneDialog(user, base, opener) {
+  phoneTarget = { user, base, opener };
+  $("phone-title").textContent = t(user.phoneNumber ? "phoneDialogChange" : "phoneDialogAdd", { user: user.username, phone: user.phoneNumber });
+  const input = $("phone-input");
+  // the API shows numbers masked: a change is typed in full
+  input.value = "";
+  input.removeAttribute("aria-invalid");
+  const error = $("phone-error");
+  error.hidden = true;
+  error.textContent = "";
+  $("phone-dialog").showModal();
+  input.focus();
+  input.select();
+}
+
+function closePhoneDialog() {
+  $("phone-dialog").close();
+}
+
+async function savePhone(event) {
+  event.preventDefault();
+  if (!phoneTarget) {
+    return;
+  }
+  const { user, base } = phoneTarget;
+  const input = $("phone-input");
+  const error = $("phone-error");
+  const button = $("phone-save");
+  button.disabled = true;
+  try {
+    await api.put(base + "/phone", { phoneNumber: input.value.trim() });
+    closePhoneDialog();
+    showAlert($("users-status"), "success", t("phoneSaved", { user: user.username }));
+    await loadUsers(`button[data-action="phone-edit"][data-user-id="${CSS.escape(user.id)}"]`);
+  } catch (e) {
+    error.textContent = describe(e);
+    error.hidden = false;
+    input.setAttribute("aria-invalid", "true");
+    input.focus();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- start
+
+function applyLanguage() {
+  translatePage();
+  $("lang-select").value = language();
+  if (state.realm) {
+    $("masthead-realm").textContent = t("realmLabel", { realm: state.realm });
+  }
+  fillSettings(state.settings);
+  if (state.users.loaded) {
+    renderUsers();
+  }
+}
+
+function wire() {
+  $("lang-select").addEventListener("change", (e) => {
+    setLanguage(e.target.value, true);
+    const url = new URL(location.href);
+    if (url.searchParams.has("lang")) {
+      url.searchParams.set("lang", language());
+      history.replaceState(null, "", url.pathname + url.search);
+    }
+    applyLanguage();
+  });
+  $("sign-in").addEventListener("click", () => oidc.login({ locale: language() }));
+  $("sign-out").addEventListener("click", () => {
+    try {
+      sessionStorage.setItem(SIGNED_OUT, "1");
+    } catch (e) {
+      // the page will simply sign in again
+    }
+    oidc.logout();
+  });
+  $("realm-select").addEventListener("change", (e) => {
+    try {
+      sessionStorage.setItem(REALM_CHOICE, e.target.value);
+    } catch (err) {
+      // not remembered
+    }
+    selectRealm(e.target.value);
+  });
+  $("settings-form").addEventListener("submit", save);
+  $("revert").addEventListener("click", () => {
+    clearFieldErrors();
+    clearAlert($("save-status"));
+    fillSettings(state.settings);
+  });
+  $("deauthorize").addEventListener("click", deauthorize);
+  $("user-search-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    clearAlert($("users-status"));
+    state.users.search = $("user-search").value.trim();
+    state.users.first = 0;
+    loadUsers();
+  });
+  $("users-prev").addEventListener("click", () => {
+    state.users.first = Math.max(0, state.users.first - state.users.max);
+    loadUsers(["#users-prev", "#users-next"]);
+  });
+  $("users-next").addEventListener("click", () => {
+    state.users.first += state.users.max;
+    loadUsers(["#users-next", "#users-prev"]);
+  });
+  $("users-body").addEventListener("click", onUsersClick);
+  $("phone-form").addEventListener("submit", savePhone);
+  $("phone-cancel").addEventListener("click", closePhoneDialog);
+  $("phone-dialog").addEventListener("close", () => {
+    const target = phoneTarget;
+    phoneTarget = null;
+    if (target && target.opener && document.contains(target.opener)) {
+      target.opener.focus();
+    }
+  });
+  oidc.onExpired = () => sessionEnded();
+}
+
+async function startApp() {
+  const me = oidc.identity();
+  const who = $("who");
+  who.textContent = me.preferred_username || me.name || me.email || "";
+  who.hidden = !who.textContent;
+  $("sign-out").hidden = false;
+  clearAlert($("global-alert"));
+  showView("app");
+  if (state.isMaster) {
+    await loadRealms();
+  } else {
+    $("realm-picker").hidden = true;
+    await selectRealm(state.pageRealm);
+  }
+}
+
+async function main() {
+  const fromUrl = new URLSearchParams(location.search).get("lang");
+  setLanguage(pickLanguage(), !!fromUrl);
+  applyLanguage();
+  wire();
+  if (!place) {
+    showSignIn(t("notThisPage"), "danger");
+    $("sign-in").hidden = true;
+    return;
+  }
+  if (Oidc.hasCallback()) {
+    try {
+      await oidc.handleCallback();
+    } catch (e) {
+      const reason = e instanceof OidcError && e.code === "state_mismatch" ? t("signInStateMismatch")
+        : t("signInFailed", { reason: e.description || e.code || String(e) });
+      showSignIn(reason, "danger");
+      return;
+    }
+    await startApp();
+    return;
+  }
+  let signedOut = false;
+  try {
+    signedOut = sessionStorage.getItem(SIGNED_OUT) === "1";
+    sessionStorage.removeItem(SIGNED_OUT);
+  } catch (e) {
+    // no storage: sign in
+  }
+  if (signedOut) {
+    showSignIn(t("signedOutText"), "info");
+    return;
+  }
+  await oidc.login({ locale: language() });
+}
+
+main().catch((e) => {
+  showSignIn(String(e && e.message ? e.message : e), "danger");
+});

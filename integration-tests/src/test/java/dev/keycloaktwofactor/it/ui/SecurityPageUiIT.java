@@ -1,0 +1,390 @@
+package dev.keycloaktwofactor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The admin Security page at /realms/{realm}/twofactor-admin/ in a real browser: the admin signs in through
+ * Keycloak's login page (code flow with PKCE), changes the realm's settings, signs everybody out, and manages
+ * users' phones and devices. Screenshots go to integration-tests/target/screenshots/.
+ */
+class SecurityPageUiIT {
+
+    private static UiBrowser ui;
+
+    @BeforeAll
+    static void startBrowser() {
+        ui = UiBrowser.start();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (ui != null) {
+            ui.close();
+        }
+    }
+
+    @BeforeEach
+    void freshBrowser() {
+        ui.forgetEverything();
+        ui.desktop();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void noConsoleErrors() {
+        ui.assertNoConsoleErrors();
+    }
+
+    private static String pageUrl(String realm) {
+        return KeycloakServer.get().baseUrl() + "/realms/" + realm + "/twofactor-admin/";
+    }
+
+    /** Opens the page, which sends the browser to Keycloak's login form, and signs in there. */
+    private static void signInToPage(String realm, String username, String password) {
+        ui.open(pageUrl(realm));
+        ui.visible("#kc-form-login");
+        assertThat(ui.url()).contains("/realms/" + realm + "/protocol/openid-connect/auth")
+                .contains("client_id=twofactor-admin").contains("code_challenge_method=S256");
+        ui.signIn(username, password);
+        awaitReady();
+        assertThat(ui.url()).as("the code left the address bar").isEqualTo(pageUrl(realm));
+    }
+
+    private static void awaitReady() {
+        ui.until("the Security page is ready", d -> "ready".equals(ui.script("return document.body && document.body.dataset.state;")));
+    }
+
+    private static String value(String css) {
+        return ui.find(css).getDomProperty("value");
+    }
+
+    private static String activeId() {
+        return ui.driver.switchTo().activeElement().getAttribute("id");
+    }
+
+    private static TestRealm realmWithAdmin(String prefix) {
+        TestRealm r = TestRealm.create(prefix);
+        r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
+        return r;
+    }
+
+    private static WebElement row(String username) {
+        return ui.visible("#users-body tr[data-username='" + username + "']");
+    }
+
+    private static String rowCss(String username) {
+        return "#users-body tr[data-username='" + username + "'] ";
+    }
+
+    @Test
+    void aRealmAdminTurnsOnEmailCodesAfterTheWarningAndSeesWhatWasSaved() {
+        TestRealm r = realmWithAdmin("ui-settings");
+        r.addUser("agent", "agent-pw");
+        JsonNode agent = r.admin.ok(r.directGrant("agent", "agent-pw"));
+
+        signInToPage(r.name, "boss", "boss-pw");
+        assertThat(ui.find("#who").getText()).isEqualTo("boss");
+        assertThat(ui.find("#masthead-realm").getText()).contains(r.name);
+        assertThat(ui.find("#realm-picker").isDisplayed()).as("a realm admin has no realm picker").isFalse();
+        assertThat(ui.find("#method-none").isSelected()).isTrue();
+        assertThat(value("#codeLength")).isEqualTo("6");
+        assertThat(value("#codeTtlSeconds")).isEqualTo("300");
+        assertThat(value("#resendCooldownSeconds")).isEqualTo("30");
+        assertThat(value("#maxResends")).isEqualTo("5");
+        assertThat(value("#maxCodeAttempts")).isEqualTo("5");
+        assertThat(ui.find("#allowAppOptIn").isSelected()).isTrue();
+        assertThat(value("#ipAllowlist")).isEmpty();
+        assertThat(ui.find("#firstEnabledAt").getText()).isEqualTo("Never");
+        assertThat(ui.find("#method-sms").isEnabled()).as("SMS is not activated for the realm").isFalse();
+        assertThat(ui.find("#sms-reason").getText()).contains("not activated");
+        assertThat(ui.find("#smsActivated").isEnabled()).as("only a master-realm admin changes smsActivated").isFalse();
+        assertThat(ui.find("#sms-activated-note").getText()).contains("master realm");
+        ui.screenshot("security-page");
+
+        ui.click("label[for=method-email]");
+        ui.type("#codeLength", "8");
+        ui.click("#save");
+        WebElement dialog = ui.visible("#confirm-dialog");
+        assertThat(dialog.getText()).contains("every user of the realm except you will be signed out");
+        assertThat(activeId()).as("the dialog starts on Cancel").isEqualTo("confirm-cancel");
+        ui.viewport("security-page-first-enable-dialog");
+        ui.click("#confirm-ok");
+        WebElement saved = ui.visible("#save-message");
+        assertThat(saved.getText()).startsWith("Saved.").contains("Users signed out: 1");
+
+        JsonNode settings = r.settings();
+        assertThat(settings.get("method").asText()).isEqualTo("email");
+        assertThat(settings.get("codeLength").asInt()).isEqualTo(8);
+        assertThat(settings.get("firstEnabledAt").isNull()).isFalse();
+        assertThat(r.userinfo(agent.get("access_token").asText()).status()).as("the agent was signed out").isEqualTo(401);
+
+        ui.driver.navigate().refresh();
+        awaitReady();
+        assertThat(ui.find("#method-email").isSelected()).isTrue();
+        assertThat(value("#codeLength")).isEqualTo("8");
+        assertThat(ui.find("#firstEnabledAt").getText()).isNotEqualTo("Never");
+
+        // a value out of range: the server's words, next to the field, and nothing saved
+        ui.type("#codeLength", "42");
+        ui.click("#save");
+        WebElement error = ui.visible("#err-codeLength");
+        assertThat(error.getText()).contains("codeLength must be a whole number from 6 to 10");
+        assertThat(ui.find("#codeLength").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(activeId()).isEqualTo("codeLength");
+        assertThat(ui.find("#confirm-dialog").isDisplayed()).as("no warning once 2FA was enabled before").isFalse();
+        assertThat(ui.find("#save-message").getText()).startsWith("Nothing was saved");
+        ui.screenshot("security-page-field-error");
+        ui.click("#revert");
+        assertThat(value("#codeLength")).isEqualTo("8");
+        assertThat(ui.present("#err-codeLength:not([hidden])")).isFalse();
+
+        ui.type("#ipAllowlist", "127.0.0.0/8\n300.1.2.3/8");
+        ui.click("#save");
+        assertThat(ui.visible("#err-ipAllowlist").getText()).contains("Invalid ipAllowlist entry");
+        assertThat(r.settings().get("ipAllowlist")).isEmpty();
+        assertThat(r.settings().get("codeLength").asInt()).isEqualTo(8);
+
+        ui.click("#revert");
+        ui.phone();
+        assertThat(((Number) ui.script("return document.documentElement.scrollWidth;")).intValue())
+                .as("nothing wider than a phone's screen").isLessThanOrEqualTo(390);
+        ui.screenshot("security-page-phone");
+    }
+
+    @Test
+    void deauthorizeAsksFirstThenSignsEverybodyElseOut() {
+        TestRealm r = realmWithAdmin("ui-deauth");
+        r.addUser("agent", "agent-pw");
+        JsonNode agent = r.admin.ok(r.directGrant("agent", "agent-pw"));
+        signInToPage(r.name, "boss", "boss-pw");
+
+        ui.find("#deauthorize").sendKeys(Keys.ENTER);
+        ui.visible("#confirm-dialog");
+        ui.viewport("deauthorize-dialog");
+        ui.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        ui.until("Escape closes the dialog", d -> !ui.find("#confirm-dialog").isDisplayed());
+        assertThat(activeId()).as("focus returns to the button").isEqualTo("deauthorize");
+        assertThat(r.userinfo(agent.get("access_token").asText()).status()).as("nothing happened").isEqualTo(200);
+
+        ui.click("#deauthorize");
+        ui.click("#confirm-ok");
+        WebElement message = ui.visible("#deauthorize-message");
+        assertThat(message.getText()).isEqualTo("Users have been successfully deauthorized");
+        assertThat(ui.find("#deauthorize-status").getText()).contains("Users signed out: 1");
+        assertThat(r.userinfo(agent.get("access_token").asText()).status()).isEqualTo(401);
+        assertThat(r.refresh(agent.get("refresh_token").asText()).status()).isEqualTo(400);
+        ui.screenshot("deauthorized");
+
+        // the admin stays signed in: the page still reads the realm
+        ui.click("#user-search-button");
+        ui.until("the users are listed", d -> ui.findAll("#users-body tr[data-username]").size() == 2);
+
+        // and in Russian
+        new Select(ui.find("#lang-select")).selectByValue("ru");
+        assertThat(ui.find("#deauthorize").getText()).isEqualTo("Деавторизовать");
+        ui.click("#deauthorize");
+        ui.click("#confirm-ok");
+        ui.until("the Russian message", d -> "Пользователи успешно деавторизованы".equals(ui.find("#deauthorize-message").getText()));
+        ui.screenshot("deauthorized-ru");
+        new Select(ui.find("#lang-select")).selectByValue("en");
+    }
+
+    @Test
+    void resetDeviceFromTheTableRemovesTheUsersAuthenticatorApp() {
+        TestRealm r = realmWithAdmin("ui-reset");
+        String daveId = r.addUser("dave", "dave-pw");
+        // dave sets up an app (over HTTP), then the realm goes back to password-only for the admin's sign-in
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "totp")));
+        Browser http = r.browser();
+        Browser.Page qrPage = r.signIn(http, "dave", "dave-pw");
+        Totp app = Totp.fromUri(QrCode.decode(qrPage.doc().selectFirst("img#twofactor-qr")));
+        assertThat(http.submit(qrPage, "form:has(input[name=code])", Map.of("code", app.now())).isRedirectToClient()).isTrue();
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "none")));
+
+        signInToPage(r.name, "boss", "boss-pw");
+        WebElement dave = row("dave");
+        assertThat(dave.getText()).contains("Set up");
+        WebElement reset = ui.find(rowCss("dave") + "button.reset-device");
+        assertThat(reset.isEnabled()).isTrue();
+        assertThat(ui.find(rowCss("boss") + "button.reset-device").isEnabled()).as("boss has no app").isFalse();
+        ui.element("users-table", "#users-card");
+        reset.click();
+        assertThat(ui.visible("#confirm-dialog").getText()).contains("dave").contains("stops working at once");
+        ui.viewport("reset-device-dialog");
+        ui.click("#confirm-ok");
+        ui.until("the table shows the reset", d -> ui.find(rowCss("dave") + "button.reset-device").getAttribute("disabled") != null);
+        assertThat(row("dave").getText()).contains("Not set up");
+        assertThat(ui.find("#users-status").getText()).contains("dave");
+        assertThat(ui.script("return document.getElementById('users-card').contains(document.activeElement);"))
+                .as("the keyboard focus stays with the users").isEqualTo(true);
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + daveId)).get("totpConfigured").asBoolean()).isFalse();
+    }
+
+    @Test
+    void theUsersTableSearchesAndPages() {
+        TestRealm r = realmWithAdmin("ui-users");
+        for (int i = 1; i <= 25; i++) {
+            r.addUser(String.format("pager-%02d", i), "pw-" + i);
+        }
+        signInToPage(r.name, "boss", "boss-pw");
+        ui.until("a first page of 20", d -> ui.findAll("#users-body tr[data-username]").size() == 20);
+        assertThat(ui.find("#users-range").getText()).isEqualTo("Users 1–20");
+        assertThat(ui.find("#users-prev").isEnabled()).isFalse();
+        assertThat(ui.find("#users-next").isEnabled()).isTrue();
+        ui.element("users-table-page-1", "#users-card");
+
+        ui.click("#users-next");
+        ui.until("the second page", d -> ui.findAll("#users-body tr[data-username]").size() == 6);
+        assertThat(ui.find("#users-range").getText()).isEqualTo("Users 21–26");
+        assertThat(ui.find("#users-next").isEnabled()).isFalse();
+        assertThat(activeId()).as("focus stays on the pager").isIn("users-next", "users-prev");
+        ui.click("#users-prev");
+        ui.until("back to the first page", d -> ui.findAll("#users-body tr[data-username]").size() == 20);
+
+        ui.type("#user-search", "pager-07");
+        ui.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        ui.until("one match", d -> ui.findAll("#users-body tr[data-username]").size() == 1);
+        assertThat(row("pager-07").getText()).contains("pager-07@" + r.name);
+        assertThat(ui.find("#users-next").isEnabled()).isFalse();
+
+        ui.type("#user-search", "nobody-is-called-this");
+        ui.click("#user-search-button");
+        ui.until("no match", d -> ui.findAll("#users-body tr[data-username]").isEmpty());
+        assertThat(ui.find("#users-body").getText()).contains("No users match");
+
+        ui.type("#user-search", "");
+        ui.click("#user-search-button");
+        ui.until("all again", d -> ui.findAll("#users-body tr[data-username]").size() == 20);
+        ui.phone();
+        assertThat(((Number) ui.script("return document.documentElement.scrollWidth;")).intValue())
+                .as("nothing wider than a phone's screen").isLessThanOrEqualTo(390);
+        ui.element("users-table-phone", "#users-card");
+    }
+
+    @Test
+    void phoneNumbersAreAttachedConfirmedAndRemovedFromTheTable() {
+        TestRealm r = realmWithAdmin("ui-phones");
+        String carolId = r.addUser("carol", "carol-pw");
+        signInToPage(r.name, "boss", "boss-pw");
+
+        assertThat(row("carol").getText()).contains("No number");
+        ui.click(rowCss("carol") + "button[data-action=phone-edit]");
+        ui.visible("#phone-dialog");
+        assertThat(activeId()).isEqualTo("phone-input");
+        ui.type("#phone-input", "0044 12");
+        ui.click("#phone-save");
+        WebElement error = ui.visible("#phone-error");
+        assertThat(error.getText()).as("the server's words for a bad number").isNotBlank();
+        assertThat(ui.find("#phone-dialog").isDisplayed()).isTrue();
+        ui.viewport("phone-dialog-error");
+
+        ui.type("#phone-input", "+14155550100");
+        ui.click("#phone-save");
+        ui.until("the dialog closes", d -> !ui.find("#phone-dialog").isDisplayed());
+        WebElement confirm = ui.visible(rowCss("carol") + "button[data-action=phone-confirm]");
+        assertThat(confirm.getAttribute("title")).contains("without an SMS code");
+        // the API shows numbers masked (SECURITY.md 5): the last digits only
+        assertThat(ui.find(rowCss("carol") + ".phone-number").getText()).endsWith("00").doesNotContain("4155550100");
+        ui.element("users-table-phone-unconfirmed", "#users-card");
+
+        confirm.click();
+        ui.visible("#confirm-dialog");
+        ui.click("#confirm-ok");
+        ui.visible(rowCss("carol") + ".phone-confirmed");
+        assertThat(ui.present(rowCss("carol") + "button[data-action=phone-confirm]")).isFalse();
+        JsonNode carol = r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + carolId));
+        assertThat(carol.get("phoneVerified").asBoolean()).isTrue();
+        assertThat(carol.get("phoneVerifiedBy").asText()).isEqualTo("admin");
+        ui.element("users-table-phone-confirmed", "#users-card");
+
+        // an admin's own number is confirmed by SMS only: the server refuses, and the page says why
+        ui.click(rowCss("boss") + "button[data-action=phone-edit]");
+        ui.type("#phone-input", "+14155550111");
+        ui.click("#phone-save");
+        ui.until("the dialog closes", d -> !ui.find("#phone-dialog").isDisplayed());
+        ui.click(rowCss("boss") + "button[data-action=phone-confirm]");
+        ui.click("#confirm-ok");
+        ui.until("the refusal is shown", d -> ui.find("#users-status").getText().contains("boss:"));
+        assertThat(ui.find("#users-status").getText()).containsIgnoringCase("own phone number");
+        assertThat(ui.find("#users-status .alert").getAttribute("class")).contains("alert-danger");
+
+        ui.click(rowCss("carol") + "button[data-action=phone-remove]");
+        ui.click("#confirm-ok");
+        ui.until("the number is gone", d -> row("carol").getText().contains("No number"));
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + carolId)).get("phoneNumber").isNull()).isTrue();
+    }
+
+    @Test
+    void theSessionOutlivesShortAccessTokensByRefreshing() {
+        TestRealm r = realmWithAdmin("ui-refresh");
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("accessTokenLifespan", 6)));
+        signInToPage(r.name, "boss", "boss-pw");
+        // the keyboard starts at the skip link, which leads to the content
+        ui.script("window.scrollTo(0, 0); document.activeElement.blur();");
+        ui.find("body").sendKeys(Keys.TAB);
+        assertThat(ui.driver.switchTo().activeElement().getAttribute("class")).isEqualTo("skip-link");
+        ui.sleep(8000);
+        // the first token is dead by now; the page refreshed it before it expired
+        ui.click("#user-search-button");
+        ui.until("the users are listed again", d -> ui.findAll("#users-body tr[data-username]").size() == 1
+                && ui.find("#users-table").getAttribute("aria-busy") == null);
+        assertThat(ui.find("#users-status").getText()).isEmpty();
+        assertThat(ui.find("#view-signin").isDisplayed()).isFalse();
+        ui.click("#save");
+        assertThat(ui.visible("#save-message").getText()).isEqualTo("Saved.");
+
+        // ?lang=ru picks Russian, and the choice outlives the round trip through the login page
+        ui.open(pageUrl(r.name) + "?lang=ru");
+        awaitReady();
+        assertThat(ui.find("html").getAttribute("lang")).isEqualTo("ru");
+        assertThat(ui.find("#save").getText()).isEqualTo("Сохранить");
+        new Select(ui.find("#lang-select")).selectByValue("en");
+        assertThat(ui.find("#save").getText()).isEqualTo("Save");
+    }
+
+    @Test
+    void aMasterRealmAdminPicksTheRealmAndActivatesSms() {
+        TestRealm r = TestRealm.create("ui-master");
+        ui.open(pageUrl("master"));
+        ui.visible("#kc-form-login");
+        ui.signIn(KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
+        awaitReady();
+        WebElement picker = ui.visible("#realm-select");
+        List<String> realms = new Select(picker).getOptions().stream().map(o -> o.getDomProperty("value")).toList();
+        assertThat(realms).contains("master", r.name);
+        new Select(picker).selectByValue(r.name);
+        ui.until("the realm's settings", d -> ui.find("#masthead-realm").getText().contains(r.name)
+                && "ready".equals(ui.find("body").getAttribute("data-state")));
+        WebElement activated = ui.find("#smsActivated");
+        assertThat(activated.isEnabled()).isTrue();
+        assertThat(activated.isSelected()).isFalse();
+        assertThat(ui.find("#method-sms").isEnabled()).isFalse();
+        ui.screenshot("security-page-master");
+
+        ui.click("label[for=smsActivated]");
+        ui.click("#save");
+        assertThat(ui.visible("#save-message").getText()).isEqualTo("Saved.");
+        ui.until("SMS can be chosen now", d -> ui.find("#method-sms").isEnabled());
+        assertThat(ui.find("#sms-reason").isDisplayed()).isFalse();
+        JsonNode settings = r.settings();
+        assertThat(settings.get("smsActivated").asBoolean()).isTrue();
+        assertThat(settings.get("smsAvailable").asBoolean()).isTrue();
+
+        ui.click("#sign-out");
+        ui.until("signed out", d -> ui.url().startsWith(pageUrl("master")) && ui.find("#view-signin").isDisplayed());
+        assertThat(ui.find("#signin-alert").getText()).contains("You have signed out");
+        assertThat(ui.find("#sign-out").isDisplayed()).isFalse();
+        ui.screenshot("signed-out");
+    }
+}

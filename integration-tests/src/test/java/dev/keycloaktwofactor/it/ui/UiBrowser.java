@@ -1,0 +1,266 @@
+package dev.keycloaktwofactor.it;
+
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real headless Chromium from Debian's packages, driven by Debian's chromedriver: both paths are given
+ * explicitly, so Selenium Manager never looks for (or downloads) a browser or a driver. Without them the
+ * browser tests are reported as skipped, with the reason.
+ */
+final class UiBrowser implements AutoCloseable {
+
+    static final Path CHROMIUM = Paths.get(System.getProperty("twofactor.chromium", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Paths.get(System.getProperty("twofactor.chromedriver", "/usr/bin/chromedriver"));
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** Selenium's devtools bindings lag Debian's Chromium; we use only chromedriver's own CDP pass-through. */
+    private static final List<java.util.logging.Logger> QUIET = List.of(
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools"),
+            java.util.logging.Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver"));
+
+    static {
+        QUIET.forEach(l -> l.setLevel(java.util.logging.Level.SEVERE));
+    }
+
+    final ChromeDriver driver;
+    private final Path profile;
+
+    private UiBrowser(ChromeDriver driver, Path profile) {
+        this.driver = driver;
+        this.profile = profile;
+    }
+
+    static void assumeInstalled() {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
+                "No Chromium at " + CHROMIUM + " (Debian: apt-get install -y chromium chromium-driver): browser tests skipped");
+        Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER),
+                "No chromedriver at " + CHROMEDRIVER + " (Debian: apt-get install -y chromium-driver): browser tests skipped");
+    }
+
+    static UiBrowser start() {
+        assumeInstalled();
+        try {
+            Path profile = Files.createTempDirectory("twofactor-chromium-");
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(CHROMIUM.toFile());
+            options.addArguments(
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
+                    "--password-store=basic", "--use-mock-keychain", "--disable-features=Translate,MediaRouter,OptimizationHints",
+                    "--user-data-dir=" + profile, "--window-size=1280,900", "--force-device-scale-factor=1",
+                    "--lang=en-US", "--hide-scrollbars");
+            options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "en-US,en",
+                    "credentials_enable_service", false, "profile.password_manager_enabled", false));
+            options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(CHROMEDRIVER.toFile())
+                    .usingAnyFreePort()
+                    .withSilent(true)
+                    .build();
+            ChromeDriver driver = new ChromeDriver(service, options);
+            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+            driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+            return new UiBrowser(driver, profile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void open(String url) {
+        driver.get(url);
+    }
+
+    String url() {
+        return driver.getCurrentUrl();
+    }
+
+    WebElement find(String css) {
+        return driver.findElement(By.cssSelector(css));
+    }
+
+    List<WebElement> findAll(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
+    boolean present(String css) {
+        return !driver.findElements(By.cssSelector(css)).isEmpty();
+    }
+
+    <T> T until(String what, ExpectedCondition<T> condition) {
+        // pages navigate under the test's feet (login redirects): a vanished element is just "not yet"
+        return new WebDriverWait(driver, WAIT).withMessage(what)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.JavascriptException.class)
+                .until(condition);
+    }
+
+    WebElement visible(String css) {
+        return until("visible: " + css, d -> {
+            List<WebElement> all = d.findElements(By.cssSelector(css));
+            return all.stream().filter(WebElement::isDisplayed).findFirst().orElse(null);
+        });
+    }
+
+    void awaitUrlStartingWith(String prefix) {
+        until("navigation to " + prefix, d -> d.getCurrentUrl().startsWith(prefix));
+    }
+
+    void type(String css, String text) {
+        WebElement input = visible(css);
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    void click(String css) {
+        visible(css).click();
+    }
+
+    Object script(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    /** A browser as new: no cookies, no storage of the Keycloak origin. */
+    void forgetEverything() {
+        driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        driver.executeCdpCommand("Storage.clearDataForOrigin", Map.of(
+                "origin", KeycloakServer.get().baseUrl(), "storageTypes", "all"));
+    }
+
+    /** Keycloak's login form (keycloak.v2 and the legacy theme share these ids). */
+    void signIn(String username, String password) {
+        type("#username", username);
+        type("#password", password);
+        click("#kc-login");
+    }
+
+    void size(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+    }
+
+    /** A PNG of the whole page (beyond the window's height), in integration-tests/target/screenshots/{name}.png. */
+    Path screenshot(String name) {
+        Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> content = (Map<String, Object>) metrics.get("cssContentSize");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> viewport = (Map<String, Object>) metrics.get("cssLayoutViewport");
+        double width = ((Number) viewport.get("clientWidth")).doubleValue();
+        double height = Math.min(8000, Math.max(((Number) content.get("height")).doubleValue(),
+                ((Number) viewport.get("clientHeight")).doubleValue()));
+        return capture(name, Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1));
+    }
+
+    /** A PNG of what is on screen now (for modal dialogs, which stay in the viewport). */
+    Path viewport(String name) {
+        return capture(name, null);
+    }
+
+    private Path capture(String name, Map<String, Object> clip) {
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("format", "png");
+        params.put("captureBeyondViewport", clip != null);
+        if (clip != null) {
+            params.put("clip", clip);
+        }
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", params);
+        return save(name, java.util.Base64.getDecoder().decode((String) shot.get("data")));
+    }
+
+    /** A phone-sized screen (390 x 844 CSS pixels, 2x, touch) until {@link #desktop()}. */
+    void phone() {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+                "width", 390, "height", 844, "deviceScaleFactor", 2, "mobile", true));
+        settle();
+    }
+
+    /**
+     * Waits two frames for the new layout. (On a phone a page whose content is wider than the screen is shown
+     * zoomed out, as a phone does: the screenshot then shows that.)
+     */
+    private void settle() {
+        ((JavascriptExecutor) driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; window.scrollTo(0, 0);"
+                        + " requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 150)));");
+    }
+
+    void desktop() {
+        driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        size(1280, 900);
+        settle();
+    }
+
+    /** A PNG of one element (a card, a table), scrolled into view first. */
+    Path element(String name, String css) {
+        WebElement el = visible(css);
+        script("arguments[0].scrollIntoView({block: 'start'});", el);
+        return save(name, el.getScreenshotAs(OutputType.BYTES));
+    }
+
+    static Path save(String name, byte[] png) {
+        try {
+            Path dir = Paths.get(System.getProperty("twofactor.it.output", "target")).resolve("screenshots");
+            Files.createDirectories(dir);
+            Path file = dir.resolve(name + ".png");
+            Files.write(file, png);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The browser console since the last call: script errors and Content-Security-Policy violations fail the test
+     * (a page that breaks its own CSP would silently lose a script or a style).
+     */
+    void assertNoConsoleErrors() {
+        List<String> bad = driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue())
+                .map(e -> e.getLevel() + " " + e.getMessage())
+                .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught") || m.contains("twofactor-admin/"))
+                .toList();
+        org.assertj.core.api.Assertions.assertThat(bad).as("browser console errors").isEmpty();
+    }
+
+    void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temp folder left behind
+            }
+        }
+    }
+}
