@@ -1,17 +1,12 @@
 package dev.keycloaktwofactor.ip;
 
+import dev.keycloaktwofactor.policy.PolicyStep;
 import dev.keycloaktwofactor.policy.PolicyStepFactory;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
-import org.keycloak.authentication.Authenticator;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
-import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
@@ -19,7 +14,7 @@ import jakarta.ws.rs.core.Response;
  * the TCP peer, or a forwarded header only when the server is configured to trust a proxy ({@code --proxy-headers}).
  * Anyone outside the list gets the same generic refusal, and an event records the address.
  */
-public class IpAllowlistStep implements Authenticator {
+public class IpAllowlistStep extends PolicyStep {
 
     public static final String PROVIDER_ID = "twofactor-ip-allowlist";
     public static final String DIRECT_GRANT_PROVIDER_ID = "twofactor-ip-allowlist-direct-grant";
@@ -56,32 +51,8 @@ public class IpAllowlistStep implements Authenticator {
         }
         context.getEvent().detail("twofactor_address", address).error(EVENT_ERROR);
         Response refusal = directGrant
-                ? Response.status(Response.Status.FORBIDDEN).type(MediaType.APPLICATION_JSON_TYPE)
-                        .entity(new OAuth2ErrorRepresentation(OAuthErrorException.ACCESS_DENIED, "Sign-in from this network is not allowed.")).build()
+                ? oauthError(Response.Status.FORBIDDEN, OAuthErrorException.ACCESS_DENIED, "Sign-in from this network is not allowed.")
                 : context.form().setError("twofactorAccessDenied").createErrorPage(Response.Status.FORBIDDEN);
         context.failure(AuthenticationFlowError.ACCESS_DENIED, refusal);
-    }
-
-    @Override
-    public void action(AuthenticationFlowContext context) {
-        authenticate(context);
-    }
-
-    @Override
-    public boolean requiresUser() {
-        return false;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -3,13 +3,7 @@ package dev.keycloaktwofactor.policy;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
-import org.keycloak.authentication.Authenticator;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
-import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
@@ -17,7 +11,7 @@ import jakarta.ws.rs.core.Response;
  * yield tokens. {@link FlowBinding} places it after the password check of the realm's direct grant flow, so a wrong
  * password still gets Keycloak's usual answer and nothing tells whether an account has 2FA.
  */
-public class DirectGrantGuard implements Authenticator {
+public class DirectGrantGuard extends PolicyStep {
 
     public static final String PROVIDER_ID = "twofactor-direct-grant";
     static final String EVENT_ERROR = "twofactor_required";
@@ -38,34 +32,6 @@ public class DirectGrantGuard implements Authenticator {
             return;
         }
         context.getEvent().user(context.getUser()).error(EVENT_ERROR);
-        context.failure(AuthenticationFlowError.ACCESS_DENIED, oauthError(OAuthErrorException.INVALID_GRANT, DESCRIPTION));
-    }
-
-    static Response oauthError(String error, String description) {
-        return Response.status(Response.Status.BAD_REQUEST)
-                .entity(new OAuth2ErrorRepresentation(error, description))
-                .type(MediaType.APPLICATION_JSON_TYPE).build();
-    }
-
-    @Override
-    public void action(AuthenticationFlowContext context) {
-    }
-
-    @Override
-    public boolean requiresUser() {
-        return false;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
+        context.failure(AuthenticationFlowError.ACCESS_DENIED, oauthError(Response.Status.BAD_REQUEST, OAuthErrorException.INVALID_GRANT, DESCRIPTION));
     }
 }
