@@ -13,17 +13,19 @@ import java.util.Map;
  * When the next code may go out to a user on a channel: after the n-th send the user waits n times the realm's
  * {@code resendCooldownSeconds} (30, 60, 90 s...). Kept in Keycloak's cluster-wide single-use store and keyed by
  * user and channel, so a new browser or a new login attempt does not reset it; it is forgotten after a
- * successful sign-in or a quarter of an hour of quiet. On top, hard caps per user and per source address per hour.
+ * successful sign-in or a quarter of an hour of quiet. On top, hard caps per user, per source address and per
+ * destination in any rolling hour.
  */
 public final class ResendSchedule {
 
-    /** Sends per user and channel per clock hour, whatever the cooldown. */
+    /** Sends per user and channel in any hour, whatever the cooldown. */
     public static final int MAX_SENDS_PER_USER_PER_HOUR = 10;
-    /** Sends per source address per clock hour, across users: one address cannot mail-bomb a realm. */
+    /** Sends per source address in any hour, across users: one address cannot mail-bomb a realm. */
     public static final int MAX_SENDS_PER_ADDRESS_PER_HOUR = 30;
-    /** Sends to one destination (a phone number, an email address) per clock hour, across users. */
+    /** Sends to one destination (a phone number, an email address) in any hour, across users. */
     public static final int MAX_SENDS_PER_DESTINATION_PER_HOUR = 10;
     static final long QUIET_RESET_SECONDS = 900;
+    private static final int HOUR = 3600;
 
     public enum Refusal { COOLDOWN, USER_HOURLY_CAP, ADDRESS_HOURLY_CAP, DESTINATION_HOURLY_CAP }
 
@@ -78,16 +80,15 @@ public final class ResendSchedule {
         if (wait > 0) {
             return new Decision(Refusal.COOLDOWN, wait, count, last);
         }
-        long hour = now / 3600;
-        int toNextHour = (int) (3600 - now % 3600);
-        if (AtomicSlots.claim(store, "twofactor:hourly:user:" + realmId + ":" + userKey + ":" + hour, MAX_SENDS_PER_USER_PER_HOUR, 3600) == 0) {
-            return new Decision(Refusal.USER_HOURLY_CAP, toNextHour, count, last);
+        // Rolling hours: each slot lives an hour from its own send, so no clock-hour boundary lets twice the cap out.
+        if (AtomicSlots.claim(store, "twofactor:hourly:user:" + realmId + ":" + userKey, MAX_SENDS_PER_USER_PER_HOUR, HOUR) == 0) {
+            return new Decision(Refusal.USER_HOURLY_CAP, HOUR, count, last);
         }
-        if (AtomicSlots.claim(store, "twofactor:hourly:address:" + realmId + ":" + sourceAddress + ":" + hour, MAX_SENDS_PER_ADDRESS_PER_HOUR, 3600) == 0) {
-            return new Decision(Refusal.ADDRESS_HOURLY_CAP, toNextHour, count, last);
+        if (AtomicSlots.claim(store, "twofactor:hourly:address:" + realmId + ":" + sourceAddress, MAX_SENDS_PER_ADDRESS_PER_HOUR, HOUR) == 0) {
+            return new Decision(Refusal.ADDRESS_HOURLY_CAP, HOUR, count, last);
         }
-        if (AtomicSlots.claim(store, "twofactor:hourly:destination:" + realmId + ":" + destinationKey + ":" + hour, MAX_SENDS_PER_DESTINATION_PER_HOUR, 3600) == 0) {
-            return new Decision(Refusal.DESTINATION_HOURLY_CAP, toNextHour, count, last);
+        if (AtomicSlots.claim(store, "twofactor:hourly:destination:" + realmId + ":" + destinationKey, MAX_SENDS_PER_DESTINATION_PER_HOUR, HOUR) == 0) {
+            return new Decision(Refusal.DESTINATION_HOURLY_CAP, HOUR, count, last);
         }
         if (!store.putIfAbsent(claimKey(count, last), Math.max(60, settings.resendCooldownSeconds()))) {
             return new Decision(Refusal.COOLDOWN, settings.resendCooldownSeconds(), count, last);

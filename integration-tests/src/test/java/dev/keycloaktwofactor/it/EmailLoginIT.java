@@ -274,6 +274,34 @@ class EmailLoginIT {
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(10);
     }
 
+    /** ResendSchedule's caps: 10 codes per user, 30 per source address, 10 per destination in any hour. */
+    static final int USER_CAP = 10;
+
+    @Test
+    void theHourlyCapPerSourceAddressHoldsAcrossUsers() {
+        TestRealm r = emailRealm("email-address-cap", Map.of());
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("eventsEnabled", true, "enabledEventTypes", List.of("LOGIN", "LOGIN_ERROR"))));
+        for (int u = 0; u < 4; u++) {
+            r.addUser("agent" + u, "agent-pw");
+        }
+        // three users, ten codes each (each user's own cap), all from this test's one address: the address's 30
+        for (int u = 0; u < 3; u++) {
+            for (int i = 0; i < USER_CAP; i++) {
+                Browser b = r.browser();
+                Browser.Page page = r.signIn(b, "agent" + u, "agent-pw");
+                assertThat(submitCode(b, page, EmailCodes.code(EmailCodes.next(r, "agent" + u))).isRedirectToClient()).isTrue();
+            }
+        }
+        Browser.Page capped = r.signIn(r.browser(), "agent3", "agent-pw");
+        assertThat(capped.doc().text()).contains("No more codes can be sent");
+        assertThat(EmailCodes.count(r, "agent3")).as("a user who was sent nothing yet").isZero();
+        JsonNode events = r.admin.ok(r.admin.get("/" + r.name + "/events?type=LOGIN_ERROR"));
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.get("error").asText()).isEqualTo("twofactor_send_refused");
+            assertThat(e.get("details").get("reason").asText()).isEqualTo("address_hourly_cap");
+        });
+    }
+
     @Test
     void aUserWithoutAnEmailAddressGetsAClearPage() {
         TestRealm r = emailRealm("email-missing", Map.of());

@@ -4,8 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** Server options of the suite's one Keycloak beyond the basics: SMS through the real Twilio SDK to {@link TwilioStub}. */
+/**
+ * Server options of the suite's one Keycloak beyond the basics: SMS through the real Twilio SDK to {@link TwilioStub},
+ * and a reverse proxy that Keycloak trusts at {@link #TRUSTED_PROXY} only, so that forwarded headers can be shown to
+ * count from that proxy and from nowhere else.
+ */
 final class ExtraServerOptions {
+
+    /** The one loopback source address whose X-Forwarded-For Keycloak believes. */
+    static final String TRUSTED_PROXY = "127.0.0.3";
 
     private static TwilioStub twilio;
 
@@ -31,6 +38,8 @@ final class ExtraServerOptions {
                 "--spi-twofactor-sms--twilio--auth-token=" + TwilioStub.AUTH_TOKEN,
                 "--spi-twofactor-sms--twilio--from=" + TwilioStub.FROM,
                 "--spi-twofactor-sms--twilio--api-base-url=" + stub.baseUrl(),
-                "--spi-twofactor-sms--twilio--read-timeout-millis=2000");
+                "--spi-twofactor-sms--twilio--read-timeout-millis=2000",
+                "--proxy-headers=xforwarded",
+                "--proxy-trusted-addresses=" + TRUSTED_PROXY + "/32");
     }
 }

@@ -69,10 +69,43 @@ class IpAllowlistIT {
     }
 
     @Test
-    void forwardedHeadersDoNotCountWithoutATrustedProxy() {
+    void forwardedHeadersFromAnAddressKeycloakDoesNotTrustAsProxyDoNotCount() {
+        // The suite's Keycloak runs with --proxy-headers=xforwarded, trusting 127.0.0.3 only.
         HttpAnswer spoofed = directGrantFrom("127.0.0.2", "agent-pw",
                 Map.of("X-Forwarded-For", "127.0.0.1", "Forwarded", "for=127.0.0.1"));
         assertThat(spoofed.status()).isEqualTo(403);
+        HttpAnswer spoofedPage = RawHttp.request("127.0.0.2", "GET", realm.authUrl(), Map.of("X-Forwarded-For", "127.0.0.1"), null);
+        assertThat(spoofedPage.status()).isEqualTo(403);
+    }
+
+    @Test
+    void behindTheTrustedProxyTheForwardedClientAddressIsTheOneChecked() {
+        String proxy = ExtraServerOptions.TRUSTED_PROXY;
+        // the proxy's own address is outside the list: without a forwarded client address it is refused
+        assertThat(directGrantFrom(proxy, "agent-pw", Map.of()).status()).isEqualTo(403);
+        // a client inside the list, forwarded by the trusted proxy, gets in; one outside does not
+        assertThat(directGrantFrom(proxy, "agent-pw", Map.of("X-Forwarded-For", "127.0.0.1")).status()).isEqualTo(200);
+        // (private addresses: Keycloak's default sslRequired=external would refuse a public one over plain HTTP first)
+        HttpAnswer outside = directGrantFrom(proxy, "agent-pw", Map.of("X-Forwarded-For", "10.20.30.40"));
+        assertThat(outside.status()).isEqualTo(403);
+        assertThat(outside.json().get("error").asText()).isEqualTo("access_denied");
+
+        HttpAnswer page = RawHttp.request(proxy, "GET", realm.authUrl(), Map.of("X-Forwarded-For", "127.0.0.1"), null);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(Jsoup.parse(page.body()).selectFirst("form#kc-form-login")).isNotNull();
+        HttpAnswer refusedPage = RawHttp.request(proxy, "GET", realm.authUrl(), Map.of("X-Forwarded-For", "192.168.77.7"), null);
+        assertThat(refusedPage.status()).isEqualTo(403);
+
+        JsonNode events = realm.admin.ok(realm.admin.get("/" + realm.name + "/events?type=LOGIN_ERROR"));
+        assertThat(events).as("the event names the client the proxy forwarded, not the proxy")
+                .anySatisfy(e -> {
+                    assertThat(e.get("ipAddress").asText()).isEqualTo("192.168.77.7");
+                    assertThat(e.get("error").asText()).isEqualTo("twofactor_ip_not_allowed");
+                })
+                .anySatisfy(e -> {
+                    assertThat(e.get("ipAddress").asText()).isEqualTo("10.20.30.40");
+                    assertThat(e.get("error").asText()).isEqualTo("twofactor_ip_not_allowed");
+                });
     }
 
     @Test

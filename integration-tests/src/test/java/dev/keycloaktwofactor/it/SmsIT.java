@@ -73,6 +73,41 @@ class SmsIT {
     }
 
     @Test
+    void theHourlyCapPerNumberHoldsAcrossUsersSharingIt() {
+        TestRealm r = TestRealm.create("sms-number-cap");
+        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms", "resendCooldownSeconds", 1)));
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("eventsEnabled", true, "enabledEventTypes", List.of("LOGIN", "LOGIN_ERROR"))));
+        String shared = "+14155550177";
+        userWithConfirmedPhone(r, "first", shared);
+        userWithConfirmedPhone(r, "second", shared);
+        userWithConfirmedPhone(r, "third", "+14155550178");
+        int before = twilio.to(shared).size();
+        // 6 + 4 texts to one number: its cap of 10, while each user stays below their own 10
+        for (String user : List.of("first", "first", "first", "first", "first", "first", "second", "second", "second", "second")) {
+            int sent = twilio.to(shared).size();
+            Browser b = r.browser();
+            Browser.Page page = r.signIn(b, user, user + "-pw");
+            assertThat(submitCode(b, page, code(twilio.awaitTo(shared, sent, Duration.ofSeconds(10)))).isRedirectToClient()).isTrue();
+        }
+        Browser.Page capped = r.signIn(r.browser(), "second", "second-pw");
+        assertThat(capped.doc().text()).contains("No more codes can be sent");
+        assertThat(twilio.to(shared)).hasSize(before + 10);
+        JsonNode events = r.admin.ok(r.admin.get("/" + r.name + "/events?type=LOGIN_ERROR"));
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.get("error").asText()).isEqualTo("twofactor_send_refused");
+            assertThat(e.get("details").get("reason").asText()).isEqualTo("destination_hourly_cap");
+        });
+        assertThat(events.toString()).doesNotContain(shared).doesNotContain("4155550177");
+
+        // another number from the same address still gets its text: the cap was the number's
+        int other = twilio.to("+14155550178").size();
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "third", "third-pw");
+        assertThat(submitCode(b, page, code(twilio.awaitTo("+14155550178", other, Duration.ofSeconds(10)))).isRedirectToClient()).isTrue();
+    }
+
+    @Test
     void aUserWithoutAConfirmedNumberIsToldToContactTheAdministratorAndNoSmsGoesOut() {
         String id = realm.addUser("employee", "employee-pw");
         realm.admin.ok(realm.admin.put("/" + realm.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", "+14155550102")));
