@@ -9,6 +9,8 @@
     <#elseif section = "form">
         <!-- template: twofactor-contact-admin.ftl -->
         <style>
+            /* keycloak.v2's "Restart login" tooltip is wider than a phone; the icon alone stays */
+            @media (max-width: 767px) { .kc-login-tooltip .kc-tooltip-text { display: none; } }
             #twofactor-contact-admin h2 { font-size: 1.125rem; font-weight: 600; margin: 0 0 0.5rem 0; }
             #twofactor-contact-admin p { margin: 0 0 0.75rem 0; }
             .twofactor-actions { display: flex; flex-direction: column; gap: 0.75rem; margin-top: 1rem; }

@@ -28,6 +28,8 @@
     <#elseif section = "form">
         <!-- template: twofactor-message.ftl -->
         <style>
+            /* keycloak.v2's "Restart login" tooltip is wider than a phone; the icon alone stays */
+            @media (max-width: 767px) { .kc-login-tooltip .kc-tooltip-text { display: none; } }
             #twofactor-message { margin: 0 0 1rem 0; }
             .twofactor-actions { display: flex; flex-direction: column; gap: 0.75rem; margin-top: 1rem; }
             .twofactor-actions > * { width: 100%; margin: 0; text-align: center; }

@@ -13,6 +13,8 @@
     <#elseif section = "form">
         <!-- template: twofactor-phone.ftl -->
         <style>
+            /* keycloak.v2's "Restart login" tooltip is wider than a phone; the icon alone stays */
+            @media (max-width: 767px) { .kc-login-tooltip .kc-tooltip-text { display: none; } }
             .twofactor-actions { display: flex; flex-direction: column; gap: 0.75rem; margin-top: 1rem; }
             .twofactor-actions > * { width: 100%; margin: 0; }
             .twofactor-confirmed { display: inline-block; margin-left: 0.5rem; padding: 0.1rem 0.5rem; border-radius: 1rem;

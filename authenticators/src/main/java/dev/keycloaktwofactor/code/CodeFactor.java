@@ -189,7 +189,8 @@ public class CodeFactor implements SecondFactor {
     private Response codePage(CodeStep context, TwoFactorSettings settings, FormMessage message) {
         LoginFormsProvider form = context.form();
         if (message != null) {
-            if (message.getField() != null) {
+            // FormMessage turns a null field into GLOBAL: only a real field name marks a field error
+            if (!FormMessage.GLOBAL.equals(message.getField())) {
                 form.addError(message);
             } else if ("twofactorCodeSent".equals(message.getMessage())) {
                 form.setInfo(message.getMessage(), message.getParameters());

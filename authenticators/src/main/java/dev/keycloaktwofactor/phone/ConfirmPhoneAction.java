@@ -112,7 +112,8 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
     private static Response enterPage(RequiredActionContext context, FormMessage message) {
         var form = context.form();
         if (message != null) {
-            if (message.getField() != null) {
+            // FormMessage turns a null field into GLOBAL: only a real field name marks a field error
+            if (!FormMessage.GLOBAL.equals(message.getField())) {
                 form.addError(message);
             } else {
                 form.setInfo(message.getMessage());

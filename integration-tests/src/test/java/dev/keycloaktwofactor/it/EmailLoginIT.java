@@ -121,6 +121,8 @@ class EmailLoginIT {
         sleepSeconds(1.2);
         Browser.Page resent = resend(b, page);
         assertThat(resent.doc().text()).contains("A new code has been sent");
+        assertThat(resent.doc().selectFirst(".pf-v5-c-alert:contains(A new code has been sent)").className())
+                .as("news, not an error").contains("pf-m-info").doesNotContain("pf-m-danger");
         String fresh = EmailCodes.code(EmailCodes.next(r, "agent"));
         Browser.Page withOld = submitCode(b, resent, old);
         assertThat(withOld.isRedirectToClient()).isFalse();

@@ -7,17 +7,63 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The login pages in a real browser: the QR code a phone would scan, the code page with its resend countdown,
- * and the legacy "keycloak" login theme. Screenshots go to integration-tests/target/screenshots/.
+ * The login pages in a real browser: the QR code a phone would scan, the code pages of email and SMS with their
+ * resend countdown, contact-the-administrator, the user's own phone confirmation, the switch to an app, and the
+ * legacy "keycloak" login theme. Screenshots go to integration-tests/target/screenshots/.
  */
 class LoginPagesUiIT {
 
     private static UiBrowser ui;
+    private static final TwilioStub twilio = ExtraServerOptions.twilio();
+    private static final Pattern CODE = Pattern.compile("\\b(\\d{6,10})\\b");
+
+    private static String code(TwilioStub.Received sms) {
+        Matcher m = CODE.matcher(sms.body());
+        assertThat(m.find()).as("a code in " + sms.body()).isTrue();
+        return m.group(1);
+    }
+
+    private static TestRealm smsRealm(String prefix, int cooldown) {
+        TestRealm r = TestRealm.create(prefix);
+        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms", "resendCooldownSeconds", cooldown)));
+        return r;
+    }
+
+    /** The page as on a phone: nothing wider than the screen (no sideways scrolling), with a screenshot. */
+    private static void fitsAPhone(String screenshot) {
+        ui.phone();
+        String wide = (String) ui.script("return Array.from(document.querySelectorAll('body *'))"
+                + ".filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)"
+                + ".map(e => e.tagName + '#' + e.id + '.' + e.className).join(', ');");
+        assertThat(((Number) ui.script("return document.documentElement.scrollWidth;")).intValue())
+                .as("fits a phone screen; too wide: " + wide).isLessThanOrEqualTo(390);
+        ui.screenshot(screenshot);
+        ui.desktop();
+    }
+
+    /** Waits for the resend button's countdown to reach zero, checking it ticks, and returns the seconds it took. */
+    private static double countdown(WebElement resend) {
+        long shownAt = System.nanoTime();
+        int wait = Integer.parseInt(resend.getAttribute("data-resend-in"));
+        assertThat(resend.isEnabled()).as("resend disabled while waiting").isFalse();
+        String first = resend.getText();
+        assertThat(first).isEqualTo("Send again in " + wait + " s");
+        ui.until("the countdown ticks", d -> !resend.getText().equals(first));
+        ui.until("the resend button is enabled", d -> resend.isEnabled());
+        assertThat(resend.getText()).isEqualTo("Send again");
+        double seconds = (System.nanoTime() - shownAt) / 1e9;
+        assertThat(seconds).as("enabled after the server's wait of " + wait + " s").isBetween(wait - 1.2, wait + 1.5);
+        return seconds;
+    }
 
     @BeforeAll
     static void startBrowser() {
@@ -125,6 +171,141 @@ class LoginPagesUiIT {
         ui.click("#kc-login");
         ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
         assertThat(ui.url()).contains("code=");
+    }
+
+    @Test
+    void aTextedCodeSignsInAndEachResendWaitsLongerOnTheCountdown() {
+        TestRealm r = smsRealm("ui-sms", 2);
+        String id = r.addUser("agent", "agent-pw");
+        String phone = "+14155550161";
+        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", phone)));
+        r.admin.ok(r.admin.post("/" + r.name + "/twofactor/users/" + id + "/phone/confirm", null));
+        int before = twilio.to(phone).size();
+
+        ui.open(r.authUrl());
+        ui.signIn("agent", "agent-pw");
+        WebElement resend = ui.visible("button[name=resend]");
+        TwilioStub.Received first = twilio.awaitTo(phone, before, Duration.ofSeconds(10));
+        assertThat(ui.find("#twofactor-instruction").getText()).contains("0161").doesNotContain("4155550161");
+        assertThat(resend.getAttribute("data-resend-in")).isIn("1", "2");
+        ui.screenshot("login-code-sms");
+        countdown(resend);
+
+        // "Send again" at zero: a new text, and the next wait is twice the base
+        ui.click("button[name=resend]");
+        TwilioStub.Received second = twilio.awaitTo(phone, before + 1, Duration.ofSeconds(10));
+        WebElement again = ui.visible("button[name=resend]");
+        assertThat(Integer.parseInt(again.getAttribute("data-resend-in"))).as("second wait").isBetween(3, 4);
+        assertThat(ui.find(".pf-v5-c-alert").getAttribute("class")).as("news, not an error").contains("pf-m-info");
+        ui.screenshot("login-code-sms-resent");
+        countdown(again);
+        assertThat(twilio.to(phone)).hasSize(before + 2);
+
+        ui.type("input[name=code]", code(first));
+        ui.click("#kc-login");
+        ui.visible("input[name=code]");
+        assertThat(ui.url()).as("the first code died with the resend").doesNotStartWith(TestRealm.REDIRECT_URI);
+        ui.type("input[name=code]", code(second));
+        ui.click("#kc-login");
+        ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
+    }
+
+    @Test
+    void aUserWithoutAConfirmedNumberSeesContactTheAdministrator() {
+        TestRealm r = smsRealm("ui-contact", 30);
+        String id = r.addUser("employee", "employee-pw");
+        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", "+14155550162")));
+        int before = twilio.received().size();
+
+        ui.open(r.authUrl());
+        ui.signIn("employee", "employee-pw");
+        WebElement box = ui.visible("#twofactor-contact-admin");
+        assertThat(box.getText()).contains("Contact the administrator");
+        assertThat(ui.present("input[name=code]")).isFalse();
+        ui.screenshot("contact-admin");
+        fitsAPhone("contact-admin-phone");
+        assertThat(twilio.received()).hasSize(before);
+
+        // "Back to sign in" starts over at the password form
+        ui.click("a#twofactor-back-to-login");
+        ui.visible("#kc-form-login");
+    }
+
+    @Test
+    void aUserConfirmsTheirOwnNumberBySmsAndSeesItConfirmed() {
+        TestRealm r = TestRealm.create("ui-confirm-phone");
+        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
+        r.admin.ok(r.putSettings(r.admin, Map.of("resendCooldownSeconds", 2)));
+        String id = r.addUser("agent", "agent-pw");
+        ui.open(r.authUrl());
+        ui.signIn("agent", "agent-pw");
+        ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
+
+        ui.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
+        ui.visible("input[name=phoneNumber]");
+        ui.screenshot("confirm-phone-enter");
+        fitsAPhone("confirm-phone-enter-phone");
+        ui.type("input[name=phoneNumber]", "8 916 12");
+        ui.click("#twofactor-phone-send");
+        assertThat(ui.visible("#input-error-phone").getText()).contains("international");
+
+        String phone = "+14155550163";
+        int before = twilio.to(phone).size();
+        ui.type("input[name=phoneNumber]", "+1 415 555 0163");
+        ui.click("#twofactor-phone-send");
+        WebElement resend = ui.visible("button[name=resend]");
+        TwilioStub.Received sms = twilio.awaitTo(phone, before, Duration.ofSeconds(10));
+        assertThat(ui.find("#kc-login").getText()).isEqualTo("Confirm phone");
+        ui.screenshot("confirm-phone-code");
+        countdown(resend);
+
+        ui.type("input[name=code]", code(sms));
+        ui.click("#kc-login");
+        WebElement mark = ui.visible("#twofactor-phone-confirmed-mark");
+        assertThat(mark.getText()).contains("Confirmed");
+        assertThat(ui.find(".pf-v5-c-alert").getAttribute("class")).contains("pf-m-success");
+        assertThat(ui.present("input[name=phoneNumber]")).as("a confirmed number is locked").isFalse();
+        ui.screenshot("confirm-phone-confirmed");
+        fitsAPhone("confirm-phone-confirmed-phone");
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean()).isTrue();
+
+        // its owner unpins it
+        ui.click("#twofactor-phone-unpin");
+        ui.visible("input[name=phoneNumber]");
+        assertThat(ui.find(".pf-v5-c-alert").getAttribute("class")).as("news, not an error").contains("pf-m-info");
+        ui.screenshot("confirm-phone-unpinned");
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aUserSwitchesFromEmailCodesToAnAppAndCompletesTheSetup() {
+        TestRealm r = TestRealm.create("ui-setup-app");
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "email", "resendCooldownSeconds", 1)));
+        String id = r.addUser("agent", "agent-pw");
+        ui.open(r.authUrl());
+        ui.signIn("agent", "agent-pw");
+        ui.type("input[name=code]", EmailCodes.code(EmailCodes.next(r, "agent")));
+        ui.click("#kc-login");
+        ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
+
+        ui.open(r.authUrl() + "&kc_action=twofactor-setup-app");
+        ui.visible("input[name=code]");
+        assertThat(ui.present("img#twofactor-qr")).as("no QR before the emailed code").isFalse();
+        ui.screenshot("setup-app-email-code");
+        ui.type("input[name=code]", EmailCodes.code(EmailCodes.next(r, "agent")));
+        ui.click("#kc-login");
+
+        WebElement qr = ui.visible("img#twofactor-qr");
+        ui.until("the QR image is decoded", d -> Boolean.TRUE.equals(
+                ui.script("return arguments[0].complete && arguments[0].naturalWidth > 0;", qr)));
+        assertThat(ui.find("#kc-login").getText()).isEqualTo("Complete the setup");
+        ui.screenshot("setup-app-qr");
+        Totp app = Totp.fromUri(QrCode.decodePng(qr.getScreenshotAs(OutputType.BYTES)));
+        ui.type("input[name=code]", app.now());
+        ui.click("#kc-login");
+        ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
+        assertThat(ui.url()).contains("kc_action_status=success");
+        assertThat(totpConfigured(r, id)).isTrue();
     }
 
     @Test
