@@ -1,5 +1,5 @@
 <#ftl output_format="plainText">
-<#-- Notice: an administrator confirmed the user's phone number (keycloak-twofactor). Attributes: realmName, phone (masked). -->
-${msg("twofactorPhoneConfirmedBody", realmName, (phone!"")?string)}
+<#-- Notice: the user's phone number was confirmed (keycloak-twofactor). Attributes: realmName, phone (masked), by ("self" = by SMS, else an admin). -->
+${msg(((by!"admin") == "self")?then("twofactorPhoneConfirmedSelfBody", "twofactorPhoneConfirmedBody"), realmName, (phone!"")?string)}
 
 ${msg("twofactorNoticeNotExpected")}

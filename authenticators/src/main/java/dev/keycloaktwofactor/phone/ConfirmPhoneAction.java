@@ -1,5 +1,7 @@
 package dev.keycloaktwofactor.phone;
 
+import dev.keycloaktwofactor.common.UserNotice;
+
 import dev.keycloaktwofactor.code.CodeFactor;
 import dev.keycloaktwofactor.code.CodePurpose;
 import dev.keycloaktwofactor.code.CodeStep;
@@ -68,6 +70,10 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
                 PhoneRecord.detach(user);
                 context.getEvent().clone().event(org.keycloak.events.EventType.UPDATE_PROFILE).user(user)
                         .detail("twofactor_phone", "unpinned").success();
+                // told by email even when they did it themselves: the email is how a stolen session gets noticed
+                java.util.Map<String, Object> removed = new java.util.HashMap<>();
+                removed.put("phone", null);
+                UserNotice.PHONE_CHANGED.send(context.getSession(), context.getRealm(), user, removed);
             }
             context.challenge(enterPage(context, new FormMessage(null, "twofactorPhoneUnpinned")));
             return;
@@ -105,6 +111,8 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
             context.getAuthenticationSession().removeAuthNote(SmsChannel.PENDING_NUMBER_NOTE);
             context.getEvent().clone().event(org.keycloak.events.EventType.UPDATE_PROFILE).user(user)
                     .detail("twofactor_phone", "confirmed").success();
+            UserNotice.PHONE_CONFIRMED.send(context.getSession(), context.getRealm(), user,
+                    java.util.Map.of("phone", PhoneMask.mask(pending), "by", "self"));
             context.challenge(confirmedPage(context, new FormMessage(null, "twofactorPhoneConfirmedNow")));
         }
     }

@@ -41,7 +41,8 @@ public record PhoneRecord(String number, boolean confirmed, String confirmedBy) 
         user.setSingleAttribute(VERIFIED_FOR, number);
     }
 
-    private static void unconfirm(UserModel user) {
+    /** Clears the confirmation (the number stays). */
+    public static void unconfirm(UserModel user) {
         user.setSingleAttribute(VERIFIED, "false");
         user.removeAttribute(VERIFIED_BY);
         user.removeAttribute(VERIFIED_FOR);

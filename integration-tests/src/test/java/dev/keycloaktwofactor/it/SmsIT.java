@@ -188,6 +188,9 @@ class SmsIT {
         assertThat(state.get("phoneVerified").asBoolean()).isTrue();
         assertThat(state.get("phoneVerifiedBy").asText()).isEqualTo("self");
         assertThat(storedPhone(r, id)).isEqualTo(phone);
+        dev.keycloaktwofactor.devtools.CaughtMail told = EmailCodes.next(r, "agent");
+        assertThat(told.subject()).contains("your phone number was confirmed");
+        assertThat(told.text()).contains("You confirmed").contains("0104").doesNotContain("4155550104");
 
         Browser.Page done = b.submit(confirmed, "form#kc-twofactor-phone-form", Map.of("done", "true"));
         assertThat(done.isRedirectToClient()).isTrue();
@@ -202,6 +205,9 @@ class SmsIT {
         assertThat(unpinned.doc().selectFirst("input[name=phoneNumber]")).isNotNull();
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean()).isFalse();
         assertThat(storedPhone(r, id)).isNull();
+        dev.keycloaktwofactor.devtools.CaughtMail removed = EmailCodes.next(r, "agent");
+        assertThat(removed.subject()).contains("phone number for sign-in codes was changed");
+        assertThat(removed.text()).contains("has been removed");
     }
 
     @Test
@@ -214,12 +220,14 @@ class SmsIT {
         assertThat(attached.get("phoneVerified").asBoolean()).isFalse();
         assertThat(attached.get("phoneNumber").asText()).doesNotContain("79460958");
         assertThat(storedPhone(r, id)).isEqualTo("+442079460958");
-        assertThat(EmailCodes.next(r, "agent").text()).contains("58");
+        assertThat(EmailCodes.next(r, "agent").text()).contains("58").doesNotContain("2079460958");
 
         JsonNode confirmed = r.admin.ok(r.admin.post(path + "/phone/confirm", null));
         assertThat(confirmed.get("phoneVerified").asBoolean()).isTrue();
         assertThat(confirmed.get("phoneVerifiedBy").asText()).isEqualTo("admin");
-        assertThat(EmailCodes.next(r, "agent").subject()).isNotBlank();
+        dev.keycloaktwofactor.devtools.CaughtMail confirmedMail = EmailCodes.next(r, "agent");
+        assertThat(confirmedMail.subject()).contains("your phone number was confirmed");
+        assertThat(confirmedMail.text()).contains("An administrator has confirmed").doesNotContain("2079460958");
 
         // changing the number makes it unconfirmed, also when done through Keycloak's own user form
         r.admin.ok(r.admin.put(path + "/phone", Map.of("phoneNumber", "+442079460959")));
@@ -229,9 +237,14 @@ class SmsIT {
         ((com.fasterxml.jackson.databind.node.ObjectNode) user.get("attributes")).putArray("phoneNumber").add("+442079460960");
         r.admin.ok(r.admin.put("/" + r.name + "/users/" + id, user));
         assertThat(r.admin.ok(r.admin.get(path)).get("phoneVerified").asBoolean()).isFalse();
+        dev.keycloaktwofactor.devtools.CaughtMail viaUserForm = EmailCodes.next(r, "agent");
+        assertThat(viaUserForm.subject()).as("a confirmed number changed in Keycloak's user form is told too")
+                .contains("phone number for sign-in codes was changed");
+        assertThat(viaUserForm.text()).contains("0960").doesNotContain("2079460960");
 
         assertThat(r.admin.delete(path + "/phone").status()).isEqualTo(204);
         assertThat(storedPhone(r, id)).isNull();
+        assertThat(EmailCodes.next(r, "agent").text()).contains("has been removed");
         assertThat(r.admin.post(path + "/phone/confirm", null).status()).isEqualTo(400);
     }
 
