@@ -73,6 +73,10 @@ final class Browser {
         return new Browser(stopAt, cookies.copy());
     }
 
+    java.util.Set<String> cookieNames() {
+        return cookies.names();
+    }
+
     Page open(String url) {
         return follow(HttpRequest.newBuilder(URI.create(url)).GET().build());
     }

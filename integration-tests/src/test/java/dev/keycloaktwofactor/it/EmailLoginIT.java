@@ -177,6 +177,68 @@ class EmailLoginIT {
     }
 
     @Test
+    void parallelWrongGuessesGetNoMoreTriesThanMaxCodeAttempts() throws Exception {
+        TestRealm r = emailRealm("email-parallel-wrong", Map.of("maxCodeAttempts", 3));
+        // Keycloak's own lockout off (its quick-login check would lock the user at the first parallel burst):
+        // this is about the code's own attempt counter
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("bruteForceProtected", false)));
+        r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        int invalid = 0;
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        try {
+            List<Future<Browser.Page>> posts = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                Browser tab = b.fork();
+                String guess = String.format("%06d", (Integer.parseInt(code) + 1 + i) % 1_000_000);
+                posts.add(pool.submit(() -> submitCode(tab, page, guess)));
+            }
+            for (Future<Browser.Page> f : posts) {
+                Browser.Page p = f.get();
+                assertThat(p.isRedirectToClient()).isFalse();
+                if (p.doc().text().contains("Invalid code.")) {
+                    invalid++;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // whatever got through in parallel, the code took exactly 3 guesses: 2 answered "Invalid code", the 3rd killed it
+        Browser.Page last = page;
+        for (int i = 0; i < 3 && invalid < 2; i++) {
+            last = submitCode(b, last, code.equals("000000") ? "111111" : "000000");
+            if (last.doc().text().contains("Invalid code.")) {
+                invalid++;
+            }
+        }
+        assertThat(invalid).as("wrong guesses that were still checked").isEqualTo(2);
+        Browser.Page withRight = submitCode(b.fork(), page, code);
+        assertThat(withRight.isRedirectToClient()).as("the right code after the cap").isFalse();
+    }
+
+    @Test
+    void nothingBeforeTheCodeGivesASessionOrAToken() {
+        TestRealm r = emailRealm("email-no-sso-yet", Map.of());
+        r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        assertThat(page.doc().selectFirst("input[name=code]")).isNotNull();
+        assertThat(b.cookieNames()).as("no SSO cookie after the password alone")
+                .doesNotContain("KEYCLOAK_IDENTITY", "KEYCLOAK_SESSION");
+        // a silent authorization request with this browser's cookies is not signed in
+        Browser.Page silent = b.open(r.authUrl() + "&prompt=none");
+        assertThat(silent.isRedirectToClient()).as(silent.toString()).isTrue();
+        assertThat(silent.queryParam("error")).isEqualTo("login_required");
+        assertThat(silent.queryParam("code")).isNull();
+        // and the code page itself is still where this attempt stands; it completes only with the code
+        Browser.Page done = submitCode(b, page, EmailCodes.code(EmailCodes.next(r, "agent")));
+        assertThat(done.isRedirectToClient()).isTrue();
+        assertThat(b.cookieNames()).contains("KEYCLOAK_IDENTITY");
+    }
+
+    @Test
     void theNthResendWaitsNTimesTheBaseAndANewLoginAttemptDoesNotResetIt() {
         TestRealm r = emailRealm("email-cooldown", Map.of("resendCooldownSeconds", 2));
         r.addUser("agent", "agent-pw");
@@ -349,11 +411,14 @@ class EmailLoginIT {
         String wrong = code.equals("000000") ? "111111" : "000000";
         page = submitCode(b, page, wrong);
         page = submitCode(b, page, wrong);
-        JsonNode status = r.admin.ok(r.admin.get("/" + r.name + "/attack-detection/brute-force/users/" + id));
+        JsonNode status = r.bruteForceStatus(id, 2);
         assertThat(status.get("disabled").asBoolean()).isTrue();
         Browser.Page locked = submitCode(b, page, code);
         assertThat(locked.isRedirectToClient()).isFalse();
         assertThat(locked.doc().selectFirst("form#kc-form-login")).isNotNull();
+        assertThat(locked.doc().text()).as("a neutral message: no word of locks or accounts")
+                .contains("Too many attempts. Please sign in again later.").doesNotContainIgnoringCase("disabled")
+                .doesNotContainIgnoringCase("locked");
         long before = EmailCodes.count(r, "agent");
         // a locked user gets no new code from a new attempt either (the password step refuses first)
         r.signIn(r.browser(), "agent", "agent-pw");

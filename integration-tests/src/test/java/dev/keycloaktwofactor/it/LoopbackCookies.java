@@ -22,6 +22,14 @@ final class LoopbackCookies extends CookieHandler {
         return copy;
     }
 
+    /** The names of the cookies held now (expired ones dropped). */
+    java.util.Set<String> names() {
+        jar.values().removeIf(HttpCookie::hasExpired);
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        jar.values().forEach(c -> names.add(c.getName()));
+        return names;
+    }
+
     @Override
     public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
         String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();

@@ -192,6 +192,34 @@ class SettingsEndpointIT {
         });
     }
 
+    @Test
+    void everyUserCallAndDeauthorizeIsAnAdminEventSayingWhoDidWhatToWhom() {
+        TestRealm r = TestRealm.create("events-users");
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("adminEventsEnabled", true, "adminEventsDetailsEnabled", true)));
+        String id = r.addUser("agent", "agent-pw");
+        String base = "/" + r.name + "/twofactor/users/" + id;
+        r.admin.ok(r.admin.put(base + "/phone", Map.of("phoneNumber", "+14155550199")));
+        r.admin.ok(r.admin.post(base + "/phone/confirm", null));
+        assertThat(r.admin.delete(base + "/phone").status()).isEqualTo(204);
+        assertThat(r.admin.delete(base + "/totp").status()).isEqualTo(204);
+        r.admin.ok(r.admin.post("/" + r.name + "/twofactor/deauthorize", null));
+
+        String adminId = master.ok(master.get("/master/users?exact=true&username=" + KeycloakServer.ADMIN_USER)).get(0).get("id").asText();
+        JsonNode events = r.admin.ok(r.admin.get("/" + r.name + "/admin-events?max=100"));
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.at("/authDetails/userId").asText()).as("who").isEqualTo(adminId);
+            assertThat(e.get("time").asLong()).as("when").isPositive();
+        });
+        assertThat(events).extracting(e -> e.get("operationType").asText() + " " + e.get("resourceType").asText() + " "
+                        + e.get("resourcePath").asText())
+                .contains("UPDATE USER users/" + id + "/phone",
+                        "ACTION USER users/" + id + "/phone/confirm",
+                        "DELETE USER users/" + id + "/phone",
+                        "DELETE USER users/" + id + "/totp",
+                        "ACTION REALM twofactor/deauthorize");
+        assertThat(events.toString()).as("no full phone number in any event").doesNotContain("4155550199");
+    }
+
     private void grantRealmManagementRole(String userId, String role) {
         JsonNode clients = master.ok(master.get("/" + realm.name + "/clients?clientId=realm-management"));
         String rm = clients.get(0).get("id").asText();

@@ -38,6 +38,8 @@ class SetupAppIT {
 
         Browser.Page wrong = submitCode(b, confirm, setupCode.equals("000000") ? "111111" : "000000");
         assertThat(wrong.doc().selectFirst("img#twofactor-qr")).isNull();
+        assertThat(r.bruteForceStatus(id, 1).get("numFailures").asInt())
+                .as("a wrong code inside the action reaches brute-force protection too").isEqualTo(1);
 
         Browser.Page qr = submitCode(b, wrong, setupCode);
         assertThat(qr.doc().selectFirst("img#twofactor-qr")).as(qr.toString()).isNotNull();

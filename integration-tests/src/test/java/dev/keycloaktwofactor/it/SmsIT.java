@@ -108,6 +108,44 @@ class SmsIT {
     }
 
     @Test
+    void aWrongPasswordSendsNoText() {
+        String phone = "+14155550131";
+        userWithConfirmedPhone(realm, "typo", phone);
+        int before = twilio.received().size();
+        Browser.Page page = realm.signIn(realm.browser(), "typo", "not-the-password");
+        assertThat(page.doc().selectFirst("form#kc-form-login")).isNotNull();
+        assertThat(page.doc().selectFirst("input[name=code]")).isNull();
+        assertThat(twilio.received()).hasSize(before);
+    }
+
+    @Test
+    void wrongTextedCodesReachBruteForceProtectionAndALockedUserGetsNoMoreTexts() {
+        TestRealm r = TestRealm.create("sms-lockout");
+        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms", "resendCooldownSeconds", 1)));
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("failureFactor", 2, "waitIncrementSeconds", 600)));
+        String phone = "+14155550132";
+        String id = userWithConfirmedPhone(r, "agent", phone);
+        int before = twilio.to(phone).size();
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        String code = code(twilio.awaitTo(phone, before, Duration.ofSeconds(10)));
+        String wrong = code.equals("000000") ? "111111" : "000000";
+        page = submitCode(b, page, wrong);
+        assertThat(page.doc().text()).contains("Invalid code.");
+        page = submitCode(b, page, wrong);
+        JsonNode status = r.bruteForceStatus(id, 2);
+        assertThat(status.get("disabled").asBoolean()).isTrue();
+        assertThat(status.get("numFailures").asInt()).isEqualTo(2);
+
+        Browser.Page locked = submitCode(b, page, code);
+        assertThat(locked.isRedirectToClient()).as("even the right code, once locked").isFalse();
+        assertThat(locked.doc().text()).contains("Too many attempts. Please sign in again later.");
+        r.signIn(r.browser(), "agent", "agent-pw");
+        assertThat(twilio.to(phone)).as("no text for a locked user").hasSize(before + 1);
+    }
+
+    @Test
     void aUserWithoutAConfirmedNumberIsToldToContactTheAdministratorAndNoSmsGoesOut() {
         String id = realm.addUser("employee", "employee-pw");
         realm.admin.ok(realm.admin.put("/" + realm.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", "+14155550102")));
@@ -124,6 +162,7 @@ class SmsIT {
     @ValueSource(strings = {"0400", "0500", "0999", "credentials"})
     void aFailingGatewayGivesAClearPageAndTheLoginStaysUsable(String fault) {
         TestRealm r = TestRealm.create("sms-fault");
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("eventsEnabled", true, "enabledEventTypes", List.of("LOGIN", "LOGIN_ERROR"))));
         r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms", "resendCooldownSeconds", 1)));
         String phone = "+1415555" + (fault.equals("credentials") ? "0111" : fault);
@@ -136,7 +175,12 @@ class SmsIT {
             assertThat(page.doc().selectFirst("#twofactor-message").text()).contains("could not send the text message");
             assertThat(page.doc().selectFirst("a#twofactor-back-to-login")).isNotNull();
             JsonNode events = r.admin.ok(r.admin.get("/" + r.name + "/events?type=LOGIN_ERROR"));
-            assertThat(events.toString()).doesNotContain(phone);
+            assertThat(events).as("an event says the text did not go out")
+                    .anySatisfy(e -> assertThat(e.get("error").asText()).isEqualTo("twofactor_delivery_failed"));
+            assertThat(events.toString()).doesNotContain(phone).doesNotContain(phone.substring(1));
+            assertThat(r.kc.logLines()).as("logged once, without the number")
+                    .filteredOn(l -> l.contains("Two-factor code not delivered") && l.contains(r.name)).hasSize(1)
+                    .noneMatch(l -> l.contains(phone.substring(2)));
         } finally {
             twilio.rejectCredentials = false;
         }

@@ -54,6 +54,26 @@ final class TestRealm {
         return new TestRealm(kc, admin, name);
     }
 
+    /**
+     * Keycloak's brute-force state of a user once it has counted {@code failures} failures: the protector records
+     * them on a background executor, so a read right after the answer may not show the last one yet.
+     */
+    com.fasterxml.jackson.databind.JsonNode bruteForceStatus(String userId, int failures) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (true) {
+            com.fasterxml.jackson.databind.JsonNode status = admin.ok(admin.get("/" + name + "/attack-detection/brute-force/users/" + userId));
+            if (status.path("numFailures").asInt() >= failures || System.nanoTime() > deadline) {
+                return status;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return status;
+            }
+        }
+    }
+
     /** Adds an enabled user with a verified email and returns their id. */
     String addUser(String username, String password) {
         Map<String, Object> user = new LinkedHashMap<>();
