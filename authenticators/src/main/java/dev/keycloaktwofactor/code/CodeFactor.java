@@ -3,7 +3,6 @@ package dev.keycloaktwofactor.code;
 import dev.keycloaktwofactor.policy.SecondFactor;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import org.jboss.logging.Logger;
-import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.events.Errors;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.UserModel;
@@ -47,15 +46,13 @@ public class CodeFactor implements SecondFactor {
     }
 
     @Override
-    public void challenge(AuthenticationFlowContext context, TwoFactorSettings settings) {
-        start(CodeStep.of(context), settings);
+    public void challenge(CodeStep step, TwoFactorSettings settings) {
+        start(step, settings);
     }
 
     @Override
-    public void action(AuthenticationFlowContext context, TwoFactorSettings settings) {
-        if (handle(CodeStep.of(context), settings)) {
-            context.success();
-        }
+    public boolean action(CodeStep step, TwoFactorSettings settings) {
+        return handle(step, settings);
     }
 
     /** Forgets this page's code and counters, e.g. when the destination changed; the server-side wait stays. */

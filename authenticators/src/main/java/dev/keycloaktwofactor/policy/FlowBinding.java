@@ -62,6 +62,7 @@ public final class FlowBinding {
     public static void registerActionsAndProfile(KeycloakSession session, RealmModel realm) {
         registerAction(realm, SetupAppAction.PROVIDER_ID, "Switch to an authenticator app (confirmed by email)");
         registerAction(realm, ConfirmPhoneAction.PROVIDER_ID, "Confirm phone number for sign-in codes");
+        registerAction(realm, PolicyAction.PROVIDER_ID, "Two-factor (realm policy) after any other way in");
         PhoneProfile.ensure(session, realm);
     }
 

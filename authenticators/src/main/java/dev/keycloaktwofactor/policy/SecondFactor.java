@@ -1,13 +1,25 @@
 package dev.keycloaktwofactor.policy;
 
-import org.keycloak.authentication.AuthenticationFlowContext;
+import dev.keycloaktwofactor.code.CodeStep;
 
-/** One way of proving the second factor (authenticator app, email code, SMS code) inside the realm-policy step. */
+/**
+ * One way of proving the second factor (authenticator app, email code, SMS code). It speaks to a {@link CodeStep},
+ * so the same pages run in the login flow's policy step and in the {@link PolicyAction} safety net.
+ */
 public interface SecondFactor {
 
-    /** The first page of this factor for the user that just gave their password. */
-    void challenge(AuthenticationFlowContext context, TwoFactorSettings settings);
+    /** Sets the first page of this factor for the user that just gave their password. */
+    void challenge(CodeStep step, TwoFactorSettings settings);
 
-    /** A form post to that page. */
-    void action(AuthenticationFlowContext context, TwoFactorSettings settings);
+    /**
+     * Handles a form post to that page.
+     *
+     * @return true when the factor is proven; otherwise a page has been set as the challenge
+     */
+    boolean action(CodeStep step, TwoFactorSettings settings);
+
+    /** The credential type a login proven this way used, for Keycloak's records; null for none of its own. */
+    default String credentialType() {
+        return null;
+    }
 }

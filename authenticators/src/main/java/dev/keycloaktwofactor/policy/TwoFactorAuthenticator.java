@@ -1,20 +1,13 @@
 package dev.keycloaktwofactor.policy;
 
-import dev.keycloaktwofactor.code.CodeFactor;
-import dev.keycloaktwofactor.code.CodePurpose;
-import dev.keycloaktwofactor.email.EmailChannel;
-import dev.keycloaktwofactor.sms.SmsChannel;
-import dev.keycloaktwofactor.totp.AuthenticatorAppFactor;
+import dev.keycloaktwofactor.code.CodeStep;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
-import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
-
-import java.util.Map;
 
 /**
  * The step that {@link FlowBinding} puts after the password: it asks for whatever second factor the realm's
@@ -26,33 +19,21 @@ public class TwoFactorAuthenticator implements Authenticator {
     static final String NOTE_METHOD = "twofactor.method";
     public static final String LOCKED_MESSAGE = "twofactorLocked";
 
-    private final Map<TwoFactorMethod, SecondFactor> factors;
+    private final SecondFactors factors;
 
-    public TwoFactorAuthenticator(Map<TwoFactorMethod, SecondFactor> factors) {
+    public TwoFactorAuthenticator(SecondFactors factors) {
         this.factors = factors;
     }
 
     public static TwoFactorAuthenticator withBuiltInFactors() {
-        return new TwoFactorAuthenticator(Map.of(
-                TwoFactorMethod.TOTP, new AuthenticatorAppFactor(),
-                TwoFactorMethod.EMAIL, new CodeFactor(new EmailChannel(), CodePurpose.LOGIN),
-                TwoFactorMethod.SMS, new CodeFactor(SmsChannel.toConfirmedNumber(), CodePurpose.LOGIN)));
-    }
-
-    /** Under the email method, a user who switched to an authenticator app is asked for the app's code instead. */
-    private SecondFactor factorFor(TwoFactorSettings settings, UserModel user) {
-        if (settings.method() == TwoFactorMethod.EMAIL && settings.allowAppOptIn() && AuthenticatorAppFactor.hasDevice(user)) {
-            return factors.get(TwoFactorMethod.TOTP);
-        }
-        return factors.get(settings.method());
+        return new TwoFactorAuthenticator(SecondFactors.builtIn());
     }
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
-        SecondFactor factor = factorFor(settings, context.getUser());
+        SecondFactor factor = factors.forUser(settings, context.getUser());
         if (factor == null) {
-            // "none", or a method this server cannot serve: the policy step has nothing to ask.
             context.success();
             return;
         }
@@ -60,21 +41,29 @@ public class TwoFactorAuthenticator implements Authenticator {
             return;
         }
         context.getAuthenticationSession().setAuthNote(NOTE_METHOD, settings.method().id());
-        factor.challenge(context, settings);
+        factor.challenge(CodeStep.of(context), settings);
     }
 
     @Override
     public void action(AuthenticationFlowContext context) {
         TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
         String renderedFor = context.getAuthenticationSession().getAuthNote(NOTE_METHOD);
-        if (!settings.method().id().equals(renderedFor)) {
+        SecondFactor factor = factors.forUser(settings, context.getUser());
+        if (factor == null || !settings.method().id().equals(renderedFor)) {
             authenticate(context);
             return;
         }
         if (endIfLocked(context)) {
             return;
         }
-        factorFor(settings, context.getUser()).action(context, settings);
+        if (factor.action(CodeStep.of(context), settings)) {
+            SecondFactors.markPassed(context.getAuthenticationSession());
+            if (factor.credentialType() != null) {
+                context.success(factor.credentialType());
+            } else {
+                context.success();
+            }
+        }
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.keycloaktwofactor.code.CodeStep;
 import dev.keycloaktwofactor.code.OneTimeCode;
 import dev.keycloaktwofactor.policy.SecondFactor;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
-import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.events.Errors;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.RealmModel;
@@ -33,39 +32,40 @@ public class AuthenticatorAppFactor implements SecondFactor {
     public static final String ENROLL_TEMPLATE = "twofactor-totp-enroll.ftl";
 
     @Override
-    public void challenge(AuthenticationFlowContext context, TwoFactorSettings settings) {
-        context.challenge(page(CodeStep.of(context), null));
+    public void challenge(CodeStep step, TwoFactorSettings settings) {
+        step.challenge(page(step, null));
     }
 
     @Override
-    public void action(AuthenticationFlowContext context, TwoFactorSettings settings) {
-        CodeStep step = CodeStep.of(context);
+    public boolean action(CodeStep step, TwoFactorSettings settings) {
         String code = OneTimeCode.normalize(step.formParams().getFirst(CODE_FIELD));
-        UserModel user = context.getUser();
+        UserModel user = step.user();
 
         if (!hasDevice(user)) {
-            if (context.getAuthenticationSession().getAuthNote(NOTE_SECRET) == null) {
+            if (step.authSession().getAuthNote(NOTE_SECRET) == null) {
                 // The device was reset while this page was open: the old device's codes mean nothing now.
-                context.challenge(page(step, new FormMessage("twofactorDeviceReset")));
-                return;
+                step.challenge(page(step, new FormMessage("twofactorDeviceReset")));
+                return false;
             }
-            if (enroll(step, code)) {
-                context.success(OTPCredentialModel.TYPE);
-            }
-            return;
+            return enroll(step, code);
         }
         if (code == null) {
-            context.challenge(page(step, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
-            return;
+            step.challenge(page(step, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
+            return false;
         }
         boolean valid = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
                 .anyMatch(c -> user.credentialManager().isValid(new UserCredentialModel(c.getId(), OTPCredentialModel.TYPE, code)));
         if (!valid) {
-            context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
+            step.event().user(user).error(Errors.INVALID_USER_CREDENTIALS);
             step.wrongCode(page(step, new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
-            return;
+            return false;
         }
-        context.success(OTPCredentialModel.TYPE);
+        return true;
+    }
+
+    @Override
+    public String credentialType() {
+        return OTPCredentialModel.TYPE;
     }
 
     /**

@@ -1,0 +1,121 @@
+package dev.keycloaktwofactor.policy;
+
+import dev.keycloaktwofactor.code.CodeStep;
+import org.keycloak.Config;
+import org.keycloak.authentication.InitiatedActionSupport;
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionFactory;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.managers.BruteForceProtector;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/**
+ * The policy's safety net. A login can end without passing the flow step that {@link FlowBinding} binds: a sign-in
+ * through an identity provider (first or later broker login), a password reset by email, a registration, or a
+ * browser flow an admin rebound by hand. Keycloak evaluates required actions at the end of every such login, so
+ * this one adds itself whenever the policy asks the user for a second factor that this login has not yet seen, and
+ * asks for it with the very same pages. A login through the policy step, or through an existing SSO session, is
+ * left alone, as are action links that end without a session.
+ */
+public class PolicyAction implements RequiredActionProvider, RequiredActionFactory {
+
+    public static final String PROVIDER_ID = "twofactor-policy";
+
+    private final SecondFactors factors = SecondFactors.builtIn();
+
+    @Override
+    public InitiatedActionSupport initiatedActionSupport() {
+        return InitiatedActionSupport.NOT_SUPPORTED;
+    }
+
+    @Override
+    public void evaluateTriggers(RequiredActionContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (SecondFactors.passed(authSession)
+                || authSession.getAuthNote(AuthenticationManager.SSO_AUTH) != null
+                || authSession.getAuthNote(AuthenticationManager.END_AFTER_REQUIRED_ACTIONS) != null) {
+            return;
+        }
+        if (factors.forUser(TwoFactorSettings.of(context.getRealm()), context.getUser()) != null) {
+            authSession.addRequiredAction(PROVIDER_ID);
+        }
+    }
+
+    @Override
+    public void requiredActionChallenge(RequiredActionContext context) {
+        TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
+        SecondFactor factor = factors.forUser(settings, context.getUser());
+        if (factor == null) {
+            context.success();
+            return;
+        }
+        if (locked(context)) {
+            return;
+        }
+        context.getAuthenticationSession().setAuthNote(TwoFactorAuthenticator.NOTE_METHOD, settings.method().id());
+        factor.challenge(CodeStep.of(context), settings);
+    }
+
+    @Override
+    public void processAction(RequiredActionContext context) {
+        TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
+        SecondFactor factor = factors.forUser(settings, context.getUser());
+        String renderedFor = context.getAuthenticationSession().getAuthNote(TwoFactorAuthenticator.NOTE_METHOD);
+        if (factor == null || !settings.method().id().equals(renderedFor)) {
+            requiredActionChallenge(context);
+            return;
+        }
+        if (locked(context)) {
+            return;
+        }
+        if (factor.action(CodeStep.of(context), settings)) {
+            SecondFactors.markPassed(context.getAuthenticationSession());
+            context.success();
+        }
+    }
+
+    /** A user locked by brute-force protection gets the same neutral page as in the flow, and no code. */
+    private static boolean locked(RequiredActionContext context) {
+        String error = AuthenticatorUtils.getDisabledByBruteForceEventError(
+                context.getSession().getProvider(BruteForceProtector.class), context.getSession(), context.getRealm(),
+                context.getUser());
+        if (error == null) {
+            return false;
+        }
+        context.getEvent().user(context.getUser()).error(error);
+        context.challenge(context.form().setAttribute("twofactorMessage", TwoFactorAuthenticator.LOCKED_MESSAGE)
+                .createForm("twofactor-message.ftl"));
+        return true;
+    }
+
+    @Override
+    public String getDisplayText() {
+        return "Two-factor (realm policy) after any other way in";
+    }
+
+    @Override
+    public RequiredActionProvider create(KeycloakSession session) {
+        return this;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+}
