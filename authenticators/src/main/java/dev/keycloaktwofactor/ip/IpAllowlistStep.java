@@ -18,7 +18,7 @@ public class IpAllowlistStep extends PolicyStep {
 
     public static final String PROVIDER_ID = "twofactor-ip-allowlist";
     public static final String DIRECT_GRANT_PROVIDER_ID = "twofactor-ip-allowlist-direct-grant";
-    static final String EVENT_ERROR = "twofactor_ip_not_allowed";
+    public static final String EVENT_ERROR = "twofactor_ip_not_allowed";
 
     public static class Factory extends PolicyStepFactory {
         public Factory() {

@@ -1,6 +1,7 @@
 package dev.keycloaktwofactor.policy;
 
 import dev.keycloaktwofactor.code.CodeStep;
+import dev.keycloaktwofactor.ip.IpAllowlistStep;
 import org.keycloak.Config;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
@@ -13,13 +14,16 @@ import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import jakarta.ws.rs.core.Response;
+
 /**
  * The policy's safety net. A login can end without passing the flow step that {@link FlowBinding} binds: a sign-in
  * through an identity provider (first or later broker login), a password reset by email, a registration, or a
  * browser flow an admin rebound by hand. Keycloak evaluates required actions at the end of every such login, so
  * this one adds itself whenever the policy asks the user for a second factor that this login has not yet seen, and
  * asks for it with the very same pages. A login through the policy step, or through an existing SSO session, is
- * left alone, as are action links that end without a session.
+ * left alone, as are action links that end without a session. The realm's IP allowlist holds on all of these
+ * too, single sign-on included: from outside it, such a login ends with the same refusal as the browser flow's.
  */
 public class PolicyAction implements RequiredActionProvider, RequiredActionFactory {
 
@@ -35,6 +39,10 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
     @Override
     public void evaluateTriggers(RequiredActionContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (authSession.getAuthNote(AuthenticationManager.END_AFTER_REQUIRED_ACTIONS) == null && !addressAllowed(context)) {
+            authSession.addRequiredAction(PROVIDER_ID);
+            return;
+        }
         if (SecondFactors.passed(authSession)
                 || authSession.getAuthNote(AuthenticationManager.SSO_AUTH) != null
                 || authSession.getAuthNote(AuthenticationManager.END_AFTER_REQUIRED_ACTIONS) != null) {
@@ -47,6 +55,9 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
+        if (refuseAddress(context)) {
+            return;
+        }
         TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
         SecondFactor factor = factors.forUser(settings, context.getUser());
         if (factor == null) {
@@ -62,6 +73,9 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
 
     @Override
     public void processAction(RequiredActionContext context) {
+        if (refuseAddress(context)) {
+            return;
+        }
         TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
         SecondFactor factor = factors.forUser(settings, context.getUser());
         String renderedFor = context.getAuthenticationSession().getAuthNote(TwoFactorAuthenticator.NOTE_METHOD);
@@ -76,6 +90,21 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
             SecondFactors.markPassed(context.getAuthenticationSession());
             context.success();
         }
+    }
+
+    private static boolean addressAllowed(RequiredActionContext context) {
+        return TwoFactorSettings.of(context.getRealm()).allowlist().permits(context.getConnection().getRemoteAddr());
+    }
+
+    /** Outside the realm's allowlist: the browser flow's refusal, an event with the address, and no way on. */
+    private static boolean refuseAddress(RequiredActionContext context) {
+        if (addressAllowed(context)) {
+            return false;
+        }
+        String address = context.getConnection().getRemoteAddr();
+        context.getEvent().user(context.getUser()).detail("twofactor_address", address).error(IpAllowlistStep.EVENT_ERROR);
+        context.challenge(context.form().setError("twofactorAccessDenied").createErrorPage(Response.Status.FORBIDDEN));
+        return true;
     }
 
     /** A user locked by brute-force protection gets the same neutral page as in the flow, and no code. */

@@ -73,6 +73,11 @@ final class Browser {
         return new Browser(stopAt, cookies.copy());
     }
 
+    /** The Cookie header this browser would send to {@code url}. */
+    String cookieHeader(String url) {
+        return String.join("; ", cookies.get(URI.create(url), Map.of()).getOrDefault("Cookie", java.util.List.of()));
+    }
+
     java.util.Set<String> cookieNames() {
         return cookies.names();
     }

@@ -109,6 +109,33 @@ class IpAllowlistIT {
     }
 
     @Test
+    void aSessionOpenedInsideTheListDoesNotSignInFromOutsideIt() {
+        Browser b = realm.browser();
+        assertThat(realm.signIn(b, "agent", "agent-pw").isRedirectToClient()).isTrue();
+        String sso = b.cookieHeader(realm.authUrl());
+        assertThat(sso).contains("KEYCLOAK_IDENTITY");
+
+        RawHttp.Answer inside = RawHttp.exchange("127.0.0.1", "GET", realm.authUrl(), Map.of("Cookie", sso), null);
+        assertThat(inside.status()).isEqualTo(302);
+        assertThat(inside.header("Location")).startsWith(TestRealm.REDIRECT_URI).contains("code=");
+
+        // the same cookies from 127.0.0.2: single sign-on skips the flow's allowlist step, the policy action does not
+        RawHttp.Answer outside = RawHttp.exchange("127.0.0.2", "GET", realm.authUrl(), Map.of("Cookie", sso), null);
+        String location = outside.header("Location");
+        assertThat(location == null ? "" : location).as("no code for the client from outside").doesNotContain("code=");
+        for (int hops = 0; outside.status() == 302 && hops < 5; hops++) {
+            java.util.List<String> cookies = new java.util.ArrayList<>(List.of(sso));
+            cookies.addAll(outside.cookies());
+            outside = RawHttp.exchange("127.0.0.2", "GET", java.net.URI.create(realm.authUrl()).resolve(outside.header("Location")).toString(),
+                    Map.of("Cookie", String.join("; ", cookies)), null);
+            location = outside.header("Location");
+            assertThat(location == null ? "" : location).doesNotContain("code=");
+        }
+        assertThat(outside.status()).as(outside.body()).isEqualTo(403);
+        assertThat(Jsoup.parse(outside.body()).text()).contains("not allowed");
+    }
+
+    @Test
     void aListThatWouldLockOutTheSavingAdminIsRefused() {
         HttpAnswer answer = realm.putSettings(realm.admin, Map.of("ipAllowlist", List.of("10.0.0.0/8")));
         assertThat(answer.status()).isEqualTo(400);

@@ -20,7 +20,26 @@ final class RawHttp {
     private RawHttp() {
     }
 
+    /** An answer with its headers (names lower-cased), for following redirects and cookies by hand. */
+    record Answer(int status, Map<String, java.util.List<String>> headers, String body) {
+        String header(String name) {
+            java.util.List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        /** "name=value" of each Set-Cookie, for a Cookie header. */
+        java.util.List<String> cookies() {
+            return headers.getOrDefault("set-cookie", java.util.List.of()).stream()
+                    .map(c -> c.split(";", 2)[0]).toList();
+        }
+    }
+
     static HttpAnswer request(String sourceAddress, String method, String url, Map<String, String> headers, String body) {
+        Answer a = exchange(sourceAddress, method, url, headers, body);
+        return new HttpAnswer(a.status(), a.body());
+    }
+
+    static Answer exchange(String sourceAddress, String method, String url, Map<String, String> headers, String body) {
         URI uri = URI.create(url);
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(sourceAddress), 0));
@@ -46,7 +65,15 @@ final class RawHttp {
             String response = all.toString(StandardCharsets.UTF_8);
             int status = Integer.parseInt(response.substring(response.indexOf(' ') + 1, response.indexOf(' ') + 4));
             int split = response.indexOf("\r\n\r\n");
-            return new HttpAnswer(status, split < 0 ? "" : response.substring(split + 4));
+            Map<String, java.util.List<String>> head = new java.util.HashMap<>();
+            for (String line : (split < 0 ? response : response.substring(0, split)).split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    head.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT), k -> new java.util.ArrayList<>())
+                            .add(line.substring(colon + 1).trim());
+                }
+            }
+            return new Answer(status, head, split < 0 ? "" : response.substring(split + 4));
         } catch (IOException e) {
             throw new IllegalStateException(url + " from " + sourceAddress + ": " + e, e);
         }
