@@ -39,4 +39,27 @@ class DemoRealmIT {
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.json().get("error").asText()).isEqualTo("invalid_grant");
     }
+
+    @Test
+    void theDemoAgentSignsInToTheAccountConsoleWithAnEmailedCode() throws Exception {
+        // the export points at run-demo.sh's mail catcher on port 1025; here the suite's catcher takes the mail
+        admin.ok(admin.put("/twofactor-demo", java.util.Map.of("smtpServer", java.util.Map.of("host", "127.0.0.1",
+                "port", String.valueOf(kc.mail().smtpPort()), "from", "keycloak@twofactor-demo.test"))));
+        String redirect = kc.baseUrl() + "/realms/twofactor-demo/account/";
+        String verifier = "demo-verifier-" + "x".repeat(40);
+        String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        String authUrl = kc.baseUrl() + "/realms/twofactor-demo/protocol/openid-connect/auth?client_id=account-console"
+                + "&response_type=code&scope=openid&code_challenge_method=S256&code_challenge=" + challenge
+                + "&redirect_uri=" + java.net.URLEncoder.encode(redirect, java.nio.charset.StandardCharsets.UTF_8);
+        Browser b = new Browser(redirect);
+        Browser.Page login = b.open(authUrl);
+        Browser.Page codePage = b.submit(login, "form#kc-form-login", java.util.Map.of("username", "agent", "password", "agent"));
+        assertThat(codePage.doc().selectFirst("input[name=code]")).as(codePage.toString()).isNotNull();
+        assertThat(codePage.doc().text()).contains("@twofactor-demo.test").doesNotContain("agent@twofactor-demo.test");
+        String code = EmailCodes.code(kc.mail().awaitMessageTo("agent@twofactor-demo.test", java.time.Duration.ofSeconds(20)));
+        Browser.Page done = b.submit(codePage, "form:has(input[name=code])", java.util.Map.of("code", code));
+        assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
+        assertThat(done.queryParam("code")).isNotBlank();
+    }
 }

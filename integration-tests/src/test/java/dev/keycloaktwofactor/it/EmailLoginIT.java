@@ -401,6 +401,66 @@ class EmailLoginIT {
     }
 
     @Test
+    void anSmtpServerThatNeverAnswersGivesAClearPageAfterTheTimeout() throws Exception {
+        TestRealm r = emailRealm("email-smtp-silent", Map.of());
+        r.addUser("agent", "agent-pw");
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // accepted, and never a word: no greeting, no answer
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1",
+                    "port", String.valueOf(silent.getLocalPort()), "from", "keycloak@example.test",
+                    "timeout", "2000", "connectionTimeout", "2000", "writeTimeout", "2000"))));
+            Browser b = r.browser();
+            Browser.Page page = r.signIn(b, "agent", "agent-pw");
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.doc().selectFirst("#twofactor-message").text()).contains("could not send the email");
+            assertThat(held).as("Keycloak did reach the silent server").isNotEmpty();
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1",
+                "port", String.valueOf(r.kc.mail().smtpPort()), "from", "keycloak@example.test"))));
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "agent", "agent-pw");
+        assertThat(submitCode(b, page, EmailCodes.code(EmailCodes.next(r, "agent"))).isRedirectToClient()).isTrue();
+    }
+
+    @Test
+    void aDoubleSubmittedPasswordFormSendsOneEmail() throws Exception {
+        TestRealm r = emailRealm("email-double-password", Map.of("resendCooldownSeconds", 30));
+        r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        Browser.Page login = b.open(r.authUrl());
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Browser.Page>> posts = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Browser tab = b.fork();
+                posts.add(pool.submit(() -> tab.submit(login, "form#kc-form-login", Map.of("username", "agent", "password", "agent-pw"))));
+            }
+            for (Future<Browser.Page> f : posts) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        EmailCodes.next(r, "agent");
+        Thread.sleep(1000);
+        assertThat(EmailCodes.count(r, "agent")).as("three clicks on Sign in, one email").isEqualTo(1);
+    }
+
+    @Test
     void wrongCodesReachBruteForceProtection() {
         TestRealm r = emailRealm("email-lockout", Map.of());
         r.admin.ok(r.admin.put("/" + r.name, Map.of("failureFactor", 2, "waitIncrementSeconds", 600)));

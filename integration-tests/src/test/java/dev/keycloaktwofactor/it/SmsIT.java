@@ -108,6 +108,90 @@ class SmsIT {
     }
 
     @Test
+    void beforeThePasswordNothingTellsWhetherAUserExistsHasAPhoneOrIsLocked() {
+        TestRealm r = TestRealm.create("sms-enum");
+        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms")));
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("failureFactor", 2, "waitIncrementSeconds", 600)));
+        userWithConfirmedPhone(r, "withphone", "+14155550141");
+        r.addUser("nophone", "nophone-pw");
+        String lockedId = userWithConfirmedPhone(r, "locked", "+14155550142");
+        r.signIn(r.browser(), "locked", "wrong-1");
+        r.signIn(r.browser(), "locked", "wrong-2");
+        assertThat(r.bruteForceStatus(lockedId, 2).get("disabled").asBoolean()).isTrue();
+        int before = twilio.received().size();
+
+        Map<String, String> answers = new java.util.LinkedHashMap<>();
+        for (String username : List.of("nobody", "withphone", "nophone", "locked")) {
+            Browser.Page page = r.signIn(r.browser(), username, "not-the-password");
+            assertThat(page.doc().selectFirst("input[name=code]")).isNull();
+            assertThat(page.doc().selectFirst("#twofactor-contact-admin")).isNull();
+            answers.put(username, page.status() + " " + page.doc().select("#input-error, .kc-feedback-text, [id^=input-error]").text());
+        }
+        assertThat(answers.values()).as(answers.toString()).containsOnly(answers.get("nobody"));
+        assertThat(answers.get("nobody")).contains("Invalid username or password.");
+        assertThat(twilio.received()).hasSize(before);
+    }
+
+    @Test
+    void keycloaksOwnUserFormsAndApisTakeOnlyE164AndNobodySetsTheConfirmationFlag() {
+        TestRealm r = TestRealm.create("sms-profile");
+        String id = r.addUser("agent", "agent-pw");
+        String path = "/" + r.name + "/twofactor/users/" + id;
+        r.admin.ok(r.admin.put(path + "/phone", Map.of("phoneNumber", "+14155550151")));
+
+        // an admin through Keycloak's users API: a bad number is refused and nothing changes
+        JsonNode user = r.admin.ok(r.admin.get("/" + r.name + "/users/" + id));
+        com.fasterxml.jackson.databind.node.ObjectNode attributes = (com.fasterxml.jackson.databind.node.ObjectNode) user.get("attributes");
+        attributes.putArray("phoneNumber").add("0044 12");
+        HttpAnswer bad = r.admin.put("/" + r.name + "/users/" + id, user);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).doesNotContain("Exception");
+        assertThat(storedPhone(r, id)).isEqualTo("+14155550151");
+
+        // ...and the confirmation flag is not theirs to set there either: only the confirm call (or the user's SMS)
+        JsonNode fresh = r.admin.ok(r.admin.get("/" + r.name + "/users/" + id));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) fresh.get("attributes")).putArray("phoneNumberVerified").add("true");
+        r.admin.put("/" + r.name + "/users/" + id, fresh);
+        assertThat(r.admin.ok(r.admin.get(path)).get("phoneVerified").asBoolean()).isFalse();
+
+        // the user through the account API: neither the flag nor the number
+        String token = r.exchange(r.signIn(r.browser(), "agent", "agent-pw")).get("access_token").asText();
+        java.util.function.Function<Map<String, Object>, HttpAnswer> accountUpdate = attrs -> AdminClient.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(r.kc.baseUrl() + "/realms/" + r.name + "/account"))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Json.write(Map.of(
+                                "username", "agent", "email", r.email("agent"), "firstName", "agent", "lastName", "Tester",
+                                "attributes", attrs)))).build());
+        HttpAnswer flag = accountUpdate.apply(Map.of("phoneNumber", List.of("+14155550151"), "phoneNumberVerified", List.of("true")));
+        assertThat(flag.status()).as(flag.toString()).isBetween(200, 499);
+        assertThat(r.admin.ok(r.admin.get(path)).get("phoneVerified").asBoolean()).isFalse();
+        accountUpdate.apply(Map.of("phoneNumber", List.of("+14155550999")));
+        assertThat(storedPhone(r, id)).as("users change their number only through the confirm-phone action").isEqualTo("+14155550151");
+    }
+
+    @Test
+    void aUserWhoReadsRussianGetsTheTextInRussian() {
+        TestRealm r = TestRealm.create("sms-ru");
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("internationalizationEnabled", true,
+                "supportedLocales", List.of("en", "ru"), "defaultLocale", "en")));
+        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms")));
+        String phone = "+14155550161";
+        String id = userWithConfirmedPhone(r, "ivan", phone);
+        JsonNode user = r.admin.ok(r.admin.get("/" + r.name + "/users/" + id));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) user.get("attributes")).putArray("locale").add("ru");
+        r.admin.ok(r.admin.put("/" + r.name + "/users/" + id, user));
+        int before = twilio.to(phone).size();
+        Browser b = r.browser();
+        Browser.Page page = r.signIn(b, "ivan", "ivan-pw");
+        TwilioStub.Received sms = twilio.awaitTo(phone, before, Duration.ofSeconds(10));
+        assertThat(sms.body()).contains("код для входа").contains(r.name);
+        assertThat(page.doc().text()).as("the page too").contains("Код");
+        assertThat(submitCode(b, page, code(sms)).isRedirectToClient()).isTrue();
+    }
+
+    @Test
     void aWrongPasswordSendsNoText() {
         String phone = "+14155550131";
         userWithConfirmedPhone(realm, "typo", phone);
