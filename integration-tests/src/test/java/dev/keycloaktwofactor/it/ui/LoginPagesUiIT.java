@@ -308,6 +308,57 @@ class LoginPagesUiIT {
         assertThat(totpConfigured(r, id)).isTrue();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "login theme {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"keycloak.v2", "keycloak"})
+    void everyPageOfOursFitsAPhoneUnderBothLoginThemes(String theme) {
+        TestRealm r = TestRealm.create("ui-pages");
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("loginTheme", theme)));
+        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
+        String withPhone = r.addUser("texted", "texted-pw");
+        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + withPhone + "/phone", Map.of("phoneNumber", "+14155550171")));
+        r.admin.ok(r.admin.post("/" + r.name + "/twofactor/users/" + withPhone + "/phone/confirm", null));
+        String failing = r.addUser("unlucky", "unlucky-pw");
+        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + failing + "/phone", Map.of("phoneNumber", "+14155550500")));
+        r.admin.ok(r.admin.post("/" + r.name + "/twofactor/users/" + failing + "/phone/confirm", null));
+        r.addUser("scanner", "scanner-pw");
+        r.addUser("nophone", "nophone-pw");
+        r.addUser("mail", "mail-pw");
+        r.addUser("confirmer", "confirmer-pw");
+        String t = theme.replace('.', '-');
+
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "totp")));
+        pageAfterPassword(r, "scanner", "img#twofactor-qr", t + "-totp-enrollment");
+        assertThat(ui.find("#twofactor-secret").getText()).isNotBlank();
+
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms", "resendCooldownSeconds", 30)));
+        pageAfterPassword(r, "nophone", "#twofactor-contact-admin", t + "-contact-admin");
+        pageAfterPassword(r, "texted", "button[name=resend][data-resend-in]", t + "-sms-code");
+        pageAfterPassword(r, "unlucky", "#twofactor-message", t + "-gateway-failed");
+        assertThat(ui.find("#twofactor-message").getText()).contains("could not send the text message");
+
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "email")));
+        pageAfterPassword(r, "mail", "input[name=code]", t + "-email-code");
+
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "none")));
+        ui.forgetEverything();
+        ui.open(r.authUrl());
+        ui.signIn("confirmer", "confirmer-pw");
+        ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
+        ui.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
+        ui.visible("input[name=phoneNumber]");
+        fitsAPhone(t + "-confirm-phone");
+    }
+
+    /** Signs in with a fresh browser and checks the page that follows the password on a phone-sized screen. */
+    private static void pageAfterPassword(TestRealm r, String username, String expect, String screenshot) {
+        ui.forgetEverything();
+        ui.desktop();
+        ui.open(r.authUrl());
+        ui.signIn(username, username + "-pw");
+        ui.visible(expect);
+        fitsAPhone(screenshot + "-phone");
+    }
+
     @Test
     void theCodePageWorksUnderTheLegacyKeycloakLoginTheme() {
         TestRealm r = TestRealm.create("ui-legacy");
