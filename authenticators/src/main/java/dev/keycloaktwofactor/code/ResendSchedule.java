@@ -13,17 +13,11 @@ import java.util.Map;
  * When the next code may go out to a user on a channel: after the n-th send the user waits n times the realm's
  * {@code resendCooldownSeconds} (30, 60, 90 s...). Kept in Keycloak's cluster-wide single-use store and keyed by
  * user and channel, so a new browser or a new login attempt does not reset it; it is forgotten after a
- * successful sign-in or a quarter of an hour of quiet. On top, hard caps per user, per source address and per
- * destination in any rolling hour.
+ * successful sign-in or a quarter of an hour of quiet. On top, the {@link SendCaps} per user, per source address and
+ * per destination in any rolling hour.
  */
 public final class ResendSchedule {
 
-    /** Sends per user and channel in any hour, whatever the cooldown. */
-    public static final int MAX_SENDS_PER_USER_PER_HOUR = 10;
-    /** Sends per source address in any hour, across users: one address cannot mail-bomb a realm. */
-    public static final int MAX_SENDS_PER_ADDRESS_PER_HOUR = 30;
-    /** Sends to one destination (a phone number, an email address) in any hour, across users. */
-    public static final int MAX_SENDS_PER_DESTINATION_PER_HOUR = 10;
     static final long QUIET_RESET_SECONDS = 900;
     private static final int HOUR = 3600;
 
@@ -81,13 +75,14 @@ public final class ResendSchedule {
             return new Decision(Refusal.COOLDOWN, wait, count, last);
         }
         // Rolling hours: each slot lives an hour from its own send, so no clock-hour boundary lets twice the cap out.
-        if (AtomicSlots.claim(store, "twofactor:hourly:user:" + realmId + ":" + userKey, MAX_SENDS_PER_USER_PER_HOUR, HOUR) == 0) {
+        SendCaps caps = SendCaps.current();
+        if (AtomicSlots.claim(store, "twofactor:hourly:user:" + realmId + ":" + userKey, caps.perUser(), HOUR) == 0) {
             return new Decision(Refusal.USER_HOURLY_CAP, HOUR, count, last);
         }
-        if (AtomicSlots.claim(store, "twofactor:hourly:address:" + realmId + ":" + sourceAddress, MAX_SENDS_PER_ADDRESS_PER_HOUR, HOUR) == 0) {
+        if (AtomicSlots.claim(store, "twofactor:hourly:address:" + realmId + ":" + sourceAddress, caps.perAddress(), HOUR) == 0) {
             return new Decision(Refusal.ADDRESS_HOURLY_CAP, HOUR, count, last);
         }
-        if (AtomicSlots.claim(store, "twofactor:hourly:destination:" + realmId + ":" + destinationKey, MAX_SENDS_PER_DESTINATION_PER_HOUR, HOUR) == 0) {
+        if (AtomicSlots.claim(store, "twofactor:hourly:destination:" + realmId + ":" + destinationKey, caps.perDestination(), HOUR) == 0) {
             return new Decision(Refusal.DESTINATION_HOURLY_CAP, HOUR, count, last);
         }
         if (!store.putIfAbsent(claimKey(count, last), Math.max(60, settings.resendCooldownSeconds()))) {

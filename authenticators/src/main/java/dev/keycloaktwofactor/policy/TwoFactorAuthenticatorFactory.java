@@ -1,17 +1,23 @@
 package dev.keycloaktwofactor.policy;
 
+import dev.keycloaktwofactor.code.SendCaps;
 import dev.keycloaktwofactor.totp.SetupAppCredentialProvider;
+import org.keycloak.Config;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.credential.OTPCredentialModel;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The policy step. Its category is "otp": since Keycloak 26.6 brute-force protection counts failures of the
  * password, otp and recovery-code categories only, and every wrong code of ours must count.
  */
-public class TwoFactorAuthenticatorFactory extends PolicyStepFactory {
+public class TwoFactorAuthenticatorFactory extends PolicyStepFactory implements ServerInfoAwareProviderFactory {
 
     public static final String PROVIDER_ID = "twofactor-authenticator";
 
@@ -25,6 +31,23 @@ public class TwoFactorAuthenticatorFactory extends PolicyStepFactory {
     @Override
     public Set<String> getOptionalReferenceCategories(KeycloakSession session) {
         return Set.of(SetupAppCredentialProvider.TYPE);
+    }
+
+    /** The server-wide caps on codes sent per hour (see {@link SendCaps}); a bad value stops the start, named. */
+    @Override
+    public void init(Config.Scope config) {
+        super.init(config);
+        SendCaps.configure(config);
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return SendCaps.metadata();
+    }
+
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        return SendCaps.current().asInfo();
     }
 
     @Override

@@ -14,6 +14,9 @@ final class ExtraServerOptions {
     /** The one loopback source address whose X-Forwarded-For Keycloak believes. */
     static final String TRUSTED_PROXY = "127.0.0.3";
 
+    /** Not the default 30: the address-cap test then shows that the server option takes effect. */
+    static final int ADDRESS_CAP = 25;
+
     private static TwilioStub twilio;
 
     private ExtraServerOptions() {
@@ -39,6 +42,7 @@ final class ExtraServerOptions {
                 "--spi-twofactor-sms--twilio--from=" + TwilioStub.FROM,
                 "--spi-twofactor-sms--twilio--api-base-url=" + stub.baseUrl(),
                 "--spi-twofactor-sms--twilio--read-timeout-millis=2000",
+                "--spi-authenticator--twofactor-authenticator--" + "max-sends-per-address-per-hour=" + ADDRESS_CAP,
                 "--proxy-headers=xforwarded",
                 "--proxy-trusted-addresses=" + TRUSTED_PROXY + "/32");
     }

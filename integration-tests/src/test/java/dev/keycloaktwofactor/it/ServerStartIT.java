@@ -28,6 +28,11 @@ class ServerStartIT {
         assertThat(twilio.get("auth-token").asText()).isEqualTo("(hidden)");
         assertThat(info.toString()).as("no secret in server info").doesNotContain(TwilioStub.AUTH_TOKEN);
         assertThat(providers.at("/authenticator/providers/twofactor-authenticator").isObject()).isTrue();
+        JsonNode caps = providers.at("/authenticator/providers/twofactor-authenticator/operationalInfo");
+        assertThat(caps.get("max-sends-per-address-per-hour").asText()).as("the suite's server option shows")
+                .isEqualTo(String.valueOf(ExtraServerOptions.ADDRESS_CAP));
+        assertThat(caps.get("max-sends-per-user-per-hour").asText()).isEqualTo("10");
+        assertThat(caps.get("max-sends-per-destination-per-hour").asText()).isEqualTo("10");
         assertThat(providers.at("/authenticator/providers/twofactor-direct-grant").isObject()).isTrue();
         assertThat(providers.at("/admin-realm-restapi-extension/providers/twofactor").isObject()).isTrue();
     }

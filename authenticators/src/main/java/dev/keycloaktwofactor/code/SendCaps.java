@@ -1,0 +1,67 @@
+package dev.keycloaktwofactor.code;
+
+import org.keycloak.Config;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hard caps on codes sent in any rolling hour, on top of the resend wait: per user and channel, per source address,
+ * per destination (a number, an address). Server-wide options of the policy step, e.g.
+ * {@code --spi-authenticator--twofactor-authenticator--max-sends-per-address-per-hour=30}; read once at start.
+ */
+public record SendCaps(int perUser, int perAddress, int perDestination) {
+
+    public static final String PER_USER = "max-sends-per-user-per-hour";
+    public static final String PER_ADDRESS = "max-sends-per-address-per-hour";
+    public static final String PER_DESTINATION = "max-sends-per-destination-per-hour";
+
+    public static final SendCaps DEFAULTS = new SendCaps(10, 30, 10);
+    private static final int MOST = 1000;
+
+    private static volatile SendCaps current = DEFAULTS;
+
+    public SendCaps {
+        check(PER_USER, perUser);
+        check(PER_ADDRESS, perAddress);
+        check(PER_DESTINATION, perDestination);
+    }
+
+    private static void check(String option, int value) {
+        if (value < 1 || value > MOST) {
+            throw new IllegalArgumentException("keycloak-twofactor: option " + option + " must be 1.." + MOST + ", not " + value);
+        }
+    }
+
+    public static SendCaps current() {
+        return current;
+    }
+
+    /** Reads the options (a bad value stops the server at start, naming the option, rather than running uncapped). */
+    public static void configure(Config.Scope config) {
+        current = new SendCaps(config.getInt(PER_USER, DEFAULTS.perUser()), config.getInt(PER_ADDRESS, DEFAULTS.perAddress()),
+                config.getInt(PER_DESTINATION, DEFAULTS.perDestination()));
+    }
+
+    public Map<String, String> asInfo() {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put(PER_USER, Integer.toString(perUser));
+        info.put(PER_ADDRESS, Integer.toString(perAddress));
+        info.put(PER_DESTINATION, Integer.toString(perDestination));
+        return info;
+    }
+
+    public static List<ProviderConfigProperty> metadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name(PER_USER).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(DEFAULTS.perUser())
+                .helpText("Codes (email or SMS) one user may be sent per channel in any hour, whatever the resend wait.").add()
+                .property().name(PER_ADDRESS).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(DEFAULTS.perAddress())
+                .helpText("Codes sent for logins from one source address in any hour, across users.").add()
+                .property().name(PER_DESTINATION).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(DEFAULTS.perDestination())
+                .helpText("Codes sent to one phone number or email address in any hour, across users.").add()
+                .build();
+    }
+}
