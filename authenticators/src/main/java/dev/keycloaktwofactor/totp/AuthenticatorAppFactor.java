@@ -119,7 +119,7 @@ public class AuthenticatorAppFactor implements SecondFactor {
         AuthenticationSessionModel authSession = step.authSession();
         String secret = authSession.getAuthNote(NOTE_SECRET);
         if (secret == null) {
-            secret = TotpEnrollment.newSecret();
+            secret = TotpEnrollment.newScannableSecret(candidate -> TotpEnrollment.of(step.realm(), step.user(), candidate).keyUri());
             authSession.setAuthNote(NOTE_SECRET, secret);
         }
         LoginFormsProvider form = step.form();

@@ -24,6 +24,34 @@ public record TotpEnrollment(String issuer, String account, String secret, Strin
         return HmacOTP.generateSecret(SECRET_LENGTH);
     }
 
+    /**
+     * A new secret whose QR code zxing's own reader decodes. Some key URIs render, at this size, as a flawless image
+     * that zxing's finder cannot locate (measured here: 75 of 20,000 and 21 of 1,500 random secrets, depending on
+     * the names in the URI); the secret is random anyway, so another one is drawn rather than showing a code some
+     * scanners may fail on.
+     */
+    public static String newScannableSecret(java.util.function.UnaryOperator<String> keyUriForSecret) {
+        String secret = newSecret();
+        for (int attempt = 1; attempt < 8 && !scannable(keyUriForSecret.apply(secret)); attempt++) {
+            secret = newSecret();
+        }
+        return secret;
+    }
+
+    static boolean scannable(String content) {
+        try {
+            com.google.zxing.common.BitMatrix matrix = new com.google.zxing.qrcode.QRCodeWriter()
+                    .encode(content, com.google.zxing.BarcodeFormat.QR_CODE, QR_SIZE, QR_SIZE);
+            java.awt.image.BufferedImage image = com.google.zxing.client.j2se.MatrixToImageWriter.toBufferedImage(matrix);
+            String read = new com.google.zxing.qrcode.QRCodeReader().decode(new com.google.zxing.BinaryBitmap(
+                    new com.google.zxing.common.HybridBinarizer(new com.google.zxing.client.j2se.BufferedImageLuminanceSource(image))))
+                    .getText();
+            return content.equals(read);
+        } catch (com.google.zxing.ReaderException | com.google.zxing.WriterException e) {
+            return false;
+        }
+    }
+
     public static TotpEnrollment of(RealmModel realm, UserModel user, String secret) {
         String issuer = realm.getDisplayName() == null || realm.getDisplayName().isBlank()
                 ? realm.getName() : realm.getDisplayName();
