@@ -219,6 +219,32 @@ class EmailLoginIT {
     }
 
     @Test
+    void replayingThePasswordFormOrSwappingTheExecutionDoesNotSkipTheCode() {
+        TestRealm r = emailRealm("email-tamper", Map.of());
+        r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        Browser.Page login = b.open(r.authUrl());
+        String passwordAction = login.doc().selectFirst("form#kc-form-login").absUrl("action");
+        Browser.Page codePage = b.submit(login, "form#kc-form-login", Map.of("username", "agent", "password", "agent-pw"));
+        String codeAction = codePage.doc().selectFirst("form:has(input[name=code])").absUrl("action");
+        assertThat(codeAction).contains("execution=");
+
+        // the password form posted again (back button, or on purpose)
+        Browser.Page replayed = b.post(passwordAction, Map.of("username", "agent", "password", "agent-pw"));
+        assertThat(replayed.isRedirectToClient()).as(replayed.toString()).isFalse();
+        // the code form's post aimed at the password step's execution, with no code
+        String passwordExecution = java.net.URI.create(passwordAction).getQuery().replaceAll(".*execution=([^&]+).*", "$1");
+        String swapped = codeAction.replaceAll("execution=[^&]+", "execution=" + passwordExecution);
+        Browser.Page tampered = b.post(swapped, Map.of("username", "agent", "password", "agent-pw"));
+        assertThat(tampered.isRedirectToClient()).as(tampered.toString()).isFalse();
+        // and a made-up execution id
+        Browser.Page madeUp = b.post(codeAction.replaceAll("execution=[^&]+", "execution=00000000-0000-0000-0000-000000000000"),
+                Map.of("code", "123456"));
+        assertThat(madeUp.isRedirectToClient()).as(madeUp.toString()).isFalse();
+        assertThat(b.cookieNames()).doesNotContain("KEYCLOAK_IDENTITY");
+    }
+
+    @Test
     void nothingBeforeTheCodeGivesASessionOrAToken() {
         TestRealm r = emailRealm("email-no-sso-yet", Map.of());
         r.addUser("agent", "agent-pw");
