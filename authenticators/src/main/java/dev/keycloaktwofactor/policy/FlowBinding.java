@@ -1,5 +1,7 @@
 package dev.keycloaktwofactor.policy;
 
+import dev.keycloaktwofactor.admin.page.PageClient;
+
 import dev.keycloaktwofactor.ip.IpAllowlistStep;
 import dev.keycloaktwofactor.totp.SetupAppAction;
 import dev.keycloaktwofactor.phone.ConfirmPhoneAction;
@@ -45,6 +47,7 @@ public final class FlowBinding {
         boolean wanted = settings.method().isEnabled() || settings.allowlist().isRestricted();
         registerActionsAndProfile(session, realm);
         if (wanted) {
+            PageClient.ensureHere(session, realm);
             bindBrowser(session, realm);
             bindDirectGrant(session, realm);
         } else {

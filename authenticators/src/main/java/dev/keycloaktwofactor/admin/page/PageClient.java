@@ -21,7 +21,7 @@ import java.util.Map;
  * own URL. That URI is written relative to {@code ${authBaseUrl}}, Keycloak's placeholder for "this server as
  * the browser reaches it", so a forged {@code Host} header on the first request cannot plant another host.
  */
-final class PageClient {
+public final class PageClient {
 
     static final String CLIENT_ID = "twofactor-admin";
     private static final Logger LOG = Logger.getLogger(PageClient.class);
@@ -32,6 +32,19 @@ final class PageClient {
     /** The page's path under the server's base URL, e.g. {@code /realms/acme/twofactor-admin/}. */
     static String pagePath(RealmModel realm) {
         return "/realms/" + Encode.encodePathAsIs(realm.getName()) + "/" + AdminPageProviderFactory.PROVIDER_ID + "/";
+    }
+
+    /**
+     * Creates the client inside the caller's transaction (a settings save, the start-up reconciliation), so that the
+     * admin console lists "Two-factor Security page" under Clients with the page as its Home URL before anyone
+     * opened it. An existing client (maybe adjusted by an admin) is left alone.
+     */
+    public static void ensureHere(KeycloakSession session, RealmModel realm) {
+        if (realm.getClientByClientId(CLIENT_ID) == null) {
+            ClientManager.createClient(session, realm, representation(realm));
+            LOG.infof("Created the public client '%s' of realm '%s' for the Security page %s", CLIENT_ID, realm.getName(),
+                    pagePath(realm));
+        }
     }
 
     /** Creates the client when the realm has none; an existing one (maybe adjusted by an admin) is left alone. */
@@ -73,6 +86,8 @@ final class PageClient {
         c.setFullScopeAllowed(true);
         c.setAlwaysDisplayInConsole(false);
         c.setRootUrl(Constants.AUTH_BASE_URL_PROP);
+        // the admin console shows this as the client's Home URL: the way to the page from the console
+        c.setBaseUrl(pagePath(realm));
         c.setRedirectUris(List.of(pagePath(realm)));
         c.setWebOrigins(List.of(Constants.INCLUDE_REDIRECTS));
         c.setAttributes(Map.of(

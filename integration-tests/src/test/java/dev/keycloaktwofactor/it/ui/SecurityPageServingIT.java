@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -122,6 +123,20 @@ class SecurityPageServingIT {
     }
 
     @Test
+    void turningTwoFactorOnCreatesThePagesClientSoTheConsoleLinksItAndOffLeavesIt() {
+        TestRealm r = TestRealm.create("console-link");
+        String clients = "/" + r.name + "/clients?clientId=twofactor-admin";
+        r.admin.ok(r.putSettings(r.admin, Map.of("codeLength", 7)));
+        assertThat(r.admin.ok(r.admin.get(clients))).as("a save that turns nothing on adds nothing").isEmpty();
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "email")));
+        JsonNode c = r.admin.ok(r.admin.get(clients));
+        assertThat(c).hasSize(1);
+        assertThat(c.get(0).get("baseUrl").asText()).isEqualTo("/realms/" + r.name + "/twofactor-admin/");
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "none")));
+        assertThat(r.admin.ok(r.admin.get(clients))).hasSize(1);
+    }
+
+    @Test
     void thePageBringsItsOwnPublicClientWithPkceAndOneRedirectUri() {
         get(page);
         JsonNode clients = realm.admin.ok(realm.admin.get("/" + realm.name + "/clients?clientId=twofactor-admin"));
@@ -134,6 +149,7 @@ class SecurityPageServingIT {
         assertThat(c.get("serviceAccountsEnabled").asBoolean()).isFalse();
         assertThat(c.get("attributes").get("pkce.code.challenge.method").asText()).isEqualTo("S256");
         assertThat(c.get("rootUrl").asText()).isEqualTo("${authBaseUrl}");
+        assertThat(c.get("baseUrl").asText()).as("the console's Home URL").isEqualTo("/realms/" + realm.name + "/twofactor-admin/");
         assertThat(c.get("redirectUris")).hasSize(1);
         assertThat(c.get("redirectUris").get(0).asText()).isEqualTo("/realms/" + realm.name + "/twofactor-admin/");
         assertThat(c.get("webOrigins")).hasSize(1);

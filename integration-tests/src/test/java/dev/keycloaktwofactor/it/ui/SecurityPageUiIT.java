@@ -163,6 +163,28 @@ class SecurityPageUiIT {
     }
 
     @Test
+    void theAdminConsoleListsThePageAsAClientsHomeUrlOnceTwoFactorIsOn() {
+        TestRealm r = TestRealm.create("ui-console-link");
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "email")));
+        ui.open(KeycloakServer.get().baseUrl() + "/admin/master/console/#/" + r.name + "/clients");
+        ui.visible("#kc-form-login");
+        ui.signIn(KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
+        WebElement link = ui.visible("a[href$='/realms/" + r.name + "/twofactor-admin/']");
+        ui.screenshot("admin-console-clients-link");
+        link.click();
+        java.util.List<String> tabs = new java.util.ArrayList<>(ui.driver.getWindowHandles());
+        ui.driver.switchTo().window(tabs.get(tabs.size() - 1));
+        ui.until("the Security page opens from the console", d -> ui.url().contains("/realms/" + r.name + "/"));
+        assertThat(ui.url()).satisfiesAnyOf(
+                u -> assertThat(u).startsWith(pageUrl(r.name)),
+                u -> assertThat(u).contains("client_id=twofactor-admin"));
+        if (tabs.size() > 1) {
+            ui.driver.close();
+            ui.driver.switchTo().window(tabs.get(0));
+        }
+    }
+
+    @Test
     void deauthorizeAsksFirstThenSignsEverybodyElseOut() {
         TestRealm r = realmWithAdmin("ui-deauth");
         r.addUser("agent", "agent-pw");
