@@ -212,7 +212,7 @@ public class TwoFactorAdminResource {
         boolean changed = !number.equals(user.getFirstAttribute(PhoneRecord.NUMBER));
         PhoneRecord.attach(user, number);
         if (changed) {
-            UserNotice.PHONE_CHANGED.send(session, realm, user, Map.of("phone", PhoneMask.mask(number)));
+            UserNotice.PHONE_CHANGED.sendAboutPhone(session, realm, user, number, null);
         }
         adminEvent.operation(OperationType.UPDATE).resource(ResourceType.USER)
                 .resourcePath("users", user.getId(), "phone").success();
@@ -227,9 +227,7 @@ public class TwoFactorAdminResource {
         boolean had = user.getFirstAttribute(PhoneRecord.NUMBER) != null;
         PhoneRecord.detach(user);
         if (had) {
-            java.util.HashMap<String, Object> attrs = new java.util.HashMap<>();
-            attrs.put("phone", null);
-            UserNotice.PHONE_CHANGED.send(session, realm, user, attrs);
+            UserNotice.PHONE_CHANGED.sendAboutPhone(session, realm, user, null, null);
         }
         adminEvent.operation(OperationType.DELETE).resource(ResourceType.USER)
                 .resourcePath("users", user.getId(), "phone").success();
@@ -254,7 +252,7 @@ public class TwoFactorAdminResource {
             return badRequest(new InvalidSettingException(PhoneNumbers.FIELD, "The user has no phone number to confirm."));
         }
         PhoneRecord.confirm(user, "admin");
-        UserNotice.PHONE_CONFIRMED.send(session, realm, user, Map.of("phone", PhoneMask.mask(number)));
+        UserNotice.PHONE_CONFIRMED.sendAboutPhone(session, realm, user, number, "admin");
         adminEvent.operation(OperationType.ACTION).resource(ResourceType.USER)
                 .resourcePath("users", user.getId(), "phone", "confirm").success();
         return json(Response.Status.OK, twoFactorState(user));

@@ -1,5 +1,6 @@
 package dev.keycloaktwofactor.common;
 
+import dev.keycloaktwofactor.sms.PhoneMask;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
@@ -28,6 +29,19 @@ public enum UserNotice {
     UserNotice(String subjectKey, String template) {
         this.subjectKey = subjectKey;
         this.template = template;
+    }
+
+    /**
+     * A notice about the user's phone number, shown masked (last digits only); {@code number} null means it was
+     * removed. {@code by} says who confirmed ("self" by SMS, otherwise an admin); null where it does not apply.
+     */
+    public void sendAboutPhone(KeycloakSession session, RealmModel realm, UserModel user, String number, String by) {
+        Map<String, Object> attributes = new HashMap<>();
+        attributes.put("phone", number == null ? null : PhoneMask.mask(number));
+        if (by != null) {
+            attributes.put("by", by);
+        }
+        send(session, realm, user, attributes);
     }
 
     public void send(KeycloakSession session, RealmModel realm, UserModel user, Map<String, Object> attributes) {

@@ -6,6 +6,8 @@ import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.forms.login.LoginFormsProvider;
 
 import jakarta.ws.rs.core.Response;
 
@@ -18,7 +20,7 @@ public class IpAllowlistStep extends PolicyStep {
 
     public static final String PROVIDER_ID = "twofactor-ip-allowlist";
     public static final String DIRECT_GRANT_PROVIDER_ID = "twofactor-ip-allowlist-direct-grant";
-    public static final String EVENT_ERROR = "twofactor_ip_not_allowed";
+    static final String EVENT_ERROR = "twofactor_ip_not_allowed";
 
     public static class Factory extends PolicyStepFactory {
         public Factory() {
@@ -49,10 +51,22 @@ public class IpAllowlistStep extends PolicyStep {
             context.success();
             return;
         }
-        context.getEvent().detail("twofactor_address", address).error(EVENT_ERROR);
-        Response refusal = directGrant
-                ? oauthError(Response.Status.FORBIDDEN, OAuthErrorException.ACCESS_DENIED, "Sign-in from this network is not allowed.")
-                : context.form().setError("twofactorAccessDenied").createErrorPage(Response.Status.FORBIDDEN);
+        Response refusal;
+        if (directGrant) {
+            context.getEvent().detail("twofactor_address", address).error(EVENT_ERROR);
+            refusal = oauthError(Response.Status.FORBIDDEN, OAuthErrorException.ACCESS_DENIED, "Sign-in from this network is not allowed.");
+        } else {
+            refusal = refusalPage(context.getEvent(), context.form(), address);
+        }
         context.failure(AuthenticationFlowError.ACCESS_DENIED, refusal);
+    }
+
+    /**
+     * The generic refusal a browser gets from outside the list, and the event that records the address; also used
+     * where a login skipped this step (single sign-on, an identity provider) and the policy action refuses it.
+     */
+    public static Response refusalPage(EventBuilder event, LoginFormsProvider form, String address) {
+        event.detail("twofactor_address", address).error(EVENT_ERROR);
+        return form.setError("twofactorAccessDenied").createErrorPage(Response.Status.FORBIDDEN);
     }
 }

@@ -1,10 +1,9 @@
 package dev.keycloaktwofactor.phone;
 
-import dev.keycloaktwofactor.common.UserNotice;
-
 import dev.keycloaktwofactor.code.CodeFactor;
 import dev.keycloaktwofactor.code.CodePurpose;
 import dev.keycloaktwofactor.code.CodeStep;
+import dev.keycloaktwofactor.common.UserNotice;
 import dev.keycloaktwofactor.policy.InvalidSettingException;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import dev.keycloaktwofactor.sms.PhoneMask;
@@ -71,9 +70,7 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
                 context.getEvent().clone().event(org.keycloak.events.EventType.UPDATE_PROFILE).user(user)
                         .detail("twofactor_phone", "unpinned").success();
                 // told by email even when they did it themselves: the email is how a stolen session gets noticed
-                java.util.Map<String, Object> removed = new java.util.HashMap<>();
-                removed.put("phone", null);
-                UserNotice.PHONE_CHANGED.send(context.getSession(), context.getRealm(), user, removed);
+                UserNotice.PHONE_CHANGED.sendAboutPhone(context.getSession(), context.getRealm(), user, null, null);
             }
             context.challenge(enterPage(context, new FormMessage(null, "twofactorPhoneUnpinned")));
             return;
@@ -111,8 +108,7 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
             context.getAuthenticationSession().removeAuthNote(SmsChannel.PENDING_NUMBER_NOTE);
             context.getEvent().clone().event(org.keycloak.events.EventType.UPDATE_PROFILE).user(user)
                     .detail("twofactor_phone", "confirmed").success();
-            UserNotice.PHONE_CONFIRMED.send(context.getSession(), context.getRealm(), user,
-                    java.util.Map.of("phone", PhoneMask.mask(pending), "by", "self"));
+            UserNotice.PHONE_CONFIRMED.sendAboutPhone(context.getSession(), context.getRealm(), user, pending, "self");
             context.challenge(confirmedPage(context, new FormMessage(null, "twofactorPhoneConfirmedNow")));
         }
     }

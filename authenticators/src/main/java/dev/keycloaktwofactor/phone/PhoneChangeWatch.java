@@ -1,7 +1,6 @@
 package dev.keycloaktwofactor.phone;
 
 import dev.keycloaktwofactor.common.UserNotice;
-import dev.keycloaktwofactor.sms.PhoneMask;
 import org.keycloak.Config;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
@@ -14,8 +13,6 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,9 +54,7 @@ public final class PhoneChangeWatch implements EventListenerProvider {
             return;
         }
         PhoneRecord.unconfirm(user);
-        Map<String, Object> attributes = new HashMap<>();
-        attributes.put("phone", number == null ? null : PhoneMask.mask(number));
-        UserNotice.PHONE_CHANGED.send(session, realm, user, attributes);
+        UserNotice.PHONE_CHANGED.sendAboutPhone(session, realm, user, number, null);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.keycloaktwofactor.policy;
 
 import dev.keycloaktwofactor.admin.page.PageClient;
-
 import dev.keycloaktwofactor.ip.IpAllowlistStep;
 import dev.keycloaktwofactor.totp.SetupAppAction;
 import dev.keycloaktwofactor.phone.ConfirmPhoneAction;

@@ -14,8 +14,6 @@ import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
-import jakarta.ws.rs.core.Response;
-
 /**
  * The policy's safety net. A login can end without passing the flow step that {@link FlowBinding} binds: a sign-in
  * through an identity provider (first or later broker login), a password reset by email, a registration, or a
@@ -39,16 +37,15 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
     @Override
     public void evaluateTriggers(RequiredActionContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        if (authSession.getAuthNote(AuthenticationManager.END_AFTER_REQUIRED_ACTIONS) == null && !addressAllowed(context)) {
-            authSession.addRequiredAction(PROVIDER_ID);
+        if (authSession.getAuthNote(AuthenticationManager.END_AFTER_REQUIRED_ACTIONS) != null) {
             return;
         }
-        if (SecondFactors.passed(authSession)
-                || authSession.getAuthNote(AuthenticationManager.SSO_AUTH) != null
-                || authSession.getAuthNote(AuthenticationManager.END_AFTER_REQUIRED_ACTIONS) != null) {
-            return;
-        }
-        if (factors.forUser(TwoFactorSettings.of(context.getRealm()), context.getUser()) != null) {
+        TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
+        boolean outsideAllowlist = !settings.allowlist().permits(context.getConnection().getRemoteAddr());
+        boolean factorOwed = !SecondFactors.passed(authSession)
+                && authSession.getAuthNote(AuthenticationManager.SSO_AUTH) == null
+                && factors.forUser(settings, context.getUser()) != null;
+        if (outsideAllowlist || factorOwed) {
             authSession.addRequiredAction(PROVIDER_ID);
         }
     }
@@ -92,18 +89,13 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
         }
     }
 
-    private static boolean addressAllowed(RequiredActionContext context) {
-        return TwoFactorSettings.of(context.getRealm()).allowlist().permits(context.getConnection().getRemoteAddr());
-    }
-
     /** Outside the realm's allowlist: the browser flow's refusal, an event with the address, and no way on. */
     private static boolean refuseAddress(RequiredActionContext context) {
-        if (addressAllowed(context)) {
+        String address = context.getConnection().getRemoteAddr();
+        if (TwoFactorSettings.of(context.getRealm()).allowlist().permits(address)) {
             return false;
         }
-        String address = context.getConnection().getRemoteAddr();
-        context.getEvent().user(context.getUser()).detail("twofactor_address", address).error(IpAllowlistStep.EVENT_ERROR);
-        context.challenge(context.form().setError("twofactorAccessDenied").createErrorPage(Response.Status.FORBIDDEN));
+        context.challenge(IpAllowlistStep.refusalPage(context.getEvent().user(context.getUser()), context.form(), address));
         return true;
     }
 

@@ -13,7 +13,7 @@ import java.util.Map;
 /** Which second factor the realm's policy asks of a user, and the record that they gave it in this login. */
 public final class SecondFactors {
 
-    /** Set once the second factor was given in this login; copied into the user session it creates. */
+    /** Set once the second factor was given in this login attempt. */
     public static final String PASSED_NOTE = "twofactor.passed";
 
     private final Map<TwoFactorMethod, SecondFactor> factors;
@@ -42,7 +42,6 @@ public final class SecondFactors {
 
     public static void markPassed(AuthenticationSessionModel authSession) {
         authSession.setAuthNote(PASSED_NOTE, "true");
-        authSession.setUserSessionNote(PASSED_NOTE, "true");
     }
 
     public static boolean passed(AuthenticationSessionModel authSession) {

@@ -1,11 +1,24 @@
 package dev.keycloaktwofactor.totp;
 
+import com.google.zxing.BarcodeFormat;
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.ReaderException;
+import com.google.zxing.WriterException;
+import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.client.j2se.MatrixToImageWriter;
+import com.google.zxing.common.BitMatrix;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import com.google.zxing.qrcode.QRCodeWriter;
 import org.keycloak.models.OTPPolicy;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.Base32;
 import org.keycloak.models.utils.HmacOTP;
 import org.keycloak.utils.QRCodeUtils;
+
+import java.awt.image.BufferedImage;
+import java.util.function.UnaryOperator;
 
 /**
  * What a user sees to add an authenticator app: the otpauth:// URI as a QR code and the key as text.
@@ -30,7 +43,7 @@ public record TotpEnrollment(String issuer, String account, String secret, Strin
      * the names in the URI); the secret is random anyway, so another one is drawn rather than showing a code some
      * scanners may fail on.
      */
-    public static String newScannableSecret(java.util.function.UnaryOperator<String> keyUriForSecret) {
+    public static String newScannableSecret(UnaryOperator<String> keyUriForSecret) {
         String secret = newSecret();
         for (int attempt = 1; attempt < 8 && !scannable(keyUriForSecret.apply(secret)); attempt++) {
             secret = newSecret();
@@ -40,14 +53,13 @@ public record TotpEnrollment(String issuer, String account, String secret, Strin
 
     static boolean scannable(String content) {
         try {
-            com.google.zxing.common.BitMatrix matrix = new com.google.zxing.qrcode.QRCodeWriter()
-                    .encode(content, com.google.zxing.BarcodeFormat.QR_CODE, QR_SIZE, QR_SIZE);
-            java.awt.image.BufferedImage image = com.google.zxing.client.j2se.MatrixToImageWriter.toBufferedImage(matrix);
-            String read = new com.google.zxing.qrcode.QRCodeReader().decode(new com.google.zxing.BinaryBitmap(
-                    new com.google.zxing.common.HybridBinarizer(new com.google.zxing.client.j2se.BufferedImageLuminanceSource(image))))
+            // the same matrix Keycloak's QRCodeUtils renders for qrPngBase64()
+            BitMatrix matrix = new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, QR_SIZE, QR_SIZE);
+            BufferedImage image = MatrixToImageWriter.toBufferedImage(matrix);
+            String read = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))))
                     .getText();
             return content.equals(read);
-        } catch (com.google.zxing.ReaderException | com.google.zxing.WriterException e) {
+        } catch (ReaderException | WriterException e) {
             return false;
         }
     }

@@ -56,10 +56,8 @@ public final class PageClient {
         try {
             KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), s -> {
                 RealmModel r = s.realms().getRealm(realmId);
-                if (r != null && r.getClientByClientId(CLIENT_ID) == null) {
-                    ClientManager.createClient(s, r, representation(r));
-                    LOG.infof("Created the public client '%s' of realm '%s' for the Security page %s",
-                            CLIENT_ID, r.getName(), pagePath(r));
+                if (r != null) {
+                    ensureHere(s, r);
                 }
             });
         } catch (RuntimeException e) {
