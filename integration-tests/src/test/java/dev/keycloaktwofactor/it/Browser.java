@@ -73,6 +73,34 @@ final class Browser {
         return new Browser(stopAt, cookies.copy());
     }
 
+    /**
+     * {@code n} posts at once, each from its own tab (a fork of this browser, as a double click or a replay would
+     * send it); {@code post} gets the tab and the post's index. Returns the pages in the order of the posts.
+     */
+    java.util.List<Page> inParallel(int n, java.util.function.BiFunction<Browser, Integer, Page> post) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.List<java.util.concurrent.Future<Page>> posts = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Browser tab = fork();
+                int index = i;
+                posts.add(pool.submit(() -> post.apply(tab, index)));
+            }
+            java.util.List<Page> pages = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Page> f : posts) {
+                pages.add(f.get());
+            }
+            return pages;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** The Cookie header this browser would send to {@code url}. */
     String cookieHeader(String url) {
         return String.join("; ", cookies.get(URI.create(url), Map.of()).getOrDefault("Cookie", java.util.List.of()));

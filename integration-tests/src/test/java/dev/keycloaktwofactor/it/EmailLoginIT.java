@@ -6,12 +6,8 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -156,24 +152,13 @@ class EmailLoginIT {
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<Browser.Page>> posts = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                Browser tab = b.fork();
-                posts.add(pool.submit(() -> submitCode(tab, page, code)));
+        int logins = 0;
+        for (Browser.Page p : b.inParallel(4, (tab, i) -> submitCode(tab, page, code))) {
+            if (p.isRedirectToClient() && p.queryParam("code") != null) {
+                logins++;
             }
-            int logins = 0;
-            for (Future<Browser.Page> f : posts) {
-                Browser.Page p = f.get();
-                if (p.isRedirectToClient() && p.queryParam("code") != null) {
-                    logins++;
-                }
-            }
-            assertThat(logins).isEqualTo(1);
-        } finally {
-            pool.shutdownNow();
         }
+        assertThat(logins).isEqualTo(1);
     }
 
     @Test
@@ -187,23 +172,13 @@ class EmailLoginIT {
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         int invalid = 0;
-        ExecutorService pool = Executors.newFixedThreadPool(10);
-        try {
-            List<Future<Browser.Page>> posts = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                Browser tab = b.fork();
-                String guess = String.format("%06d", (Integer.parseInt(code) + 1 + i) % 1_000_000);
-                posts.add(pool.submit(() -> submitCode(tab, page, guess)));
+        List<Browser.Page> answers = b.inParallel(10, (tab, i) ->
+                submitCode(tab, page, String.format("%06d", (Integer.parseInt(code) + 1 + i) % 1_000_000)));
+        for (Browser.Page p : answers) {
+            assertThat(p.isRedirectToClient()).isFalse();
+            if (p.doc().text().contains("Invalid code.")) {
+                invalid++;
             }
-            for (Future<Browser.Page> f : posts) {
-                Browser.Page p = f.get();
-                assertThat(p.isRedirectToClient()).isFalse();
-                if (p.doc().text().contains("Invalid code.")) {
-                    invalid++;
-                }
-            }
-        } finally {
-            pool.shutdownNow();
         }
         // whatever got through in parallel, the code took exactly 3 guesses: 2 answered "Invalid code", the 3rd killed it
         Browser.Page last = page;
@@ -315,19 +290,7 @@ class EmailLoginIT {
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(1);
 
         sleepSeconds(4.2);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<Browser.Page>> clicks = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                Browser tab = b.fork();
-                clicks.add(pool.submit(() -> resend(tab, again)));
-            }
-            for (Future<Browser.Page> f : clicks) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        b.inParallel(4, (tab, i) -> resend(tab, again));
         sleepSeconds(1);
         assertThat(EmailCodes.count(r, "agent")).as("the first email and one resend").isEqualTo(2);
     }
@@ -370,7 +333,7 @@ class EmailLoginIT {
     @Test
     void theHourlyCapPerSourceAddressHoldsAcrossUsers() {
         TestRealm r = emailRealm("email-address-cap", Map.of());
-        r.admin.ok(r.admin.put("/" + r.name, Map.of("eventsEnabled", true, "enabledEventTypes", List.of("LOGIN", "LOGIN_ERROR"))));
+        r.recordLoginEvents();
         for (int u = 0; u < 4; u++) {
             r.addUser("agent" + u, "agent-pw");
         }
@@ -470,19 +433,7 @@ class EmailLoginIT {
         r.addUser("agent", "agent-pw");
         Browser b = r.browser();
         Browser.Page login = b.open(r.authUrl());
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            List<Future<Browser.Page>> posts = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                Browser tab = b.fork();
-                posts.add(pool.submit(() -> tab.submit(login, "form#kc-form-login", Map.of("username", "agent", "password", "agent-pw"))));
-            }
-            for (Future<Browser.Page> f : posts) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        b.inParallel(3, (tab, i) -> tab.submit(login, "form#kc-form-login", Map.of("username", "agent", "password", "agent-pw")));
         EmailCodes.next(r, "agent");
         Thread.sleep(1000);
         assertThat(EmailCodes.count(r, "agent")).as("three clicks on Sign in, one email").isEqualTo(1);

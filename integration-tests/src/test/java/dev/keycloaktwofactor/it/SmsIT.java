@@ -11,15 +11,12 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Method "sms" through the real Twilio SDK (bundled in the JAR) against a Twilio-shaped endpoint on loopback. */
 class SmsIT {
 
-    private static final Pattern CODE = Pattern.compile("\\b(\\d{6,10})\\b");
     private static TestRealm realm;
     private static final TwilioStub twilio = ExtraServerOptions.twilio();
 
@@ -38,9 +35,7 @@ class SmsIT {
     }
 
     private static String code(TwilioStub.Received sms) {
-        Matcher m = CODE.matcher(sms.body());
-        assertThat(m.find()).as("a code in " + sms.body()).isTrue();
-        return m.group(1);
+        return sms.code();
     }
 
     private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
@@ -74,10 +69,8 @@ class SmsIT {
 
     @Test
     void theHourlyCapPerNumberHoldsAcrossUsersSharingIt() {
-        TestRealm r = TestRealm.create("sms-number-cap");
-        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
-        r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms", "resendCooldownSeconds", 1)));
-        r.admin.ok(r.admin.put("/" + r.name, Map.of("eventsEnabled", true, "enabledEventTypes", List.of("LOGIN", "LOGIN_ERROR"))));
+        TestRealm r = TestRealm.withSms("sms-number-cap", Map.of("resendCooldownSeconds", 1));
+        r.recordLoginEvents();
         String shared = "+14155550177";
         userWithConfirmedPhone(r, "first", shared);
         userWithConfirmedPhone(r, "second", shared);
@@ -109,9 +102,7 @@ class SmsIT {
 
     @Test
     void beforeThePasswordNothingTellsWhetherAUserExistsHasAPhoneOrIsLocked() {
-        TestRealm r = TestRealm.create("sms-enum");
-        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
-        r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms")));
+        TestRealm r = TestRealm.withSms("sms-enum", Map.of());
         r.admin.ok(r.admin.put("/" + r.name, Map.of("failureFactor", 2, "waitIncrementSeconds", 600)));
         userWithConfirmedPhone(r, "withphone", "+14155550141");
         r.addUser("nophone", "nophone-pw");
@@ -172,11 +163,9 @@ class SmsIT {
 
     @Test
     void aUserWhoReadsRussianGetsTheTextInRussian() {
-        TestRealm r = TestRealm.create("sms-ru");
+        TestRealm r = TestRealm.withSms("sms-ru", Map.of());
         r.admin.ok(r.admin.put("/" + r.name, Map.of("internationalizationEnabled", true,
                 "supportedLocales", List.of("en", "ru"), "defaultLocale", "en")));
-        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
-        r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms")));
         String phone = "+14155550161";
         String id = userWithConfirmedPhone(r, "ivan", phone);
         JsonNode user = r.admin.ok(r.admin.get("/" + r.name + "/users/" + id));
@@ -204,9 +193,7 @@ class SmsIT {
 
     @Test
     void wrongTextedCodesReachBruteForceProtectionAndALockedUserGetsNoMoreTexts() {
-        TestRealm r = TestRealm.create("sms-lockout");
-        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
-        r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms", "resendCooldownSeconds", 1)));
+        TestRealm r = TestRealm.withSms("sms-lockout", Map.of("resendCooldownSeconds", 1));
         r.admin.ok(r.admin.put("/" + r.name, Map.of("failureFactor", 2, "waitIncrementSeconds", 600)));
         String phone = "+14155550132";
         String id = userWithConfirmedPhone(r, "agent", phone);
@@ -245,10 +232,8 @@ class SmsIT {
     @ParameterizedTest(name = "gateway fault for a number ending {0}")
     @ValueSource(strings = {"0400", "0500", "0999", "credentials"})
     void aFailingGatewayGivesAClearPageAndTheLoginStaysUsable(String fault) {
-        TestRealm r = TestRealm.create("sms-fault");
-        r.admin.ok(r.admin.put("/" + r.name, Map.of("eventsEnabled", true, "enabledEventTypes", List.of("LOGIN", "LOGIN_ERROR"))));
-        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
-        r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms", "resendCooldownSeconds", 1)));
+        TestRealm r = TestRealm.withSms("sms-fault", Map.of("resendCooldownSeconds", 1));
+        r.recordLoginEvents();
         String phone = "+1415555" + (fault.equals("credentials") ? "0111" : fault);
         String id = userWithConfirmedPhone(r, "agent", phone);
         twilio.rejectCredentials = fault.equals("credentials");

@@ -74,6 +74,21 @@ final class TestRealm {
         }
     }
 
+    /** A new realm with SMS activated (as a master-realm admin does) and the method "sms" plus {@code settings}. */
+    static TestRealm withSms(String prefix, Map<String, Object> settings) {
+        TestRealm r = create(prefix);
+        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
+        Map<String, Object> s = new LinkedHashMap<>(settings);
+        s.putIfAbsent("method", "sms");
+        r.admin.ok(r.putSettings(r.admin, s));
+        return r;
+    }
+
+    /** Stores login events (LOGIN, LOGIN_ERROR), so that a test can read what the server recorded. */
+    void recordLoginEvents() {
+        admin.ok(admin.put("/" + name, Map.of("eventsEnabled", true, "enabledEventTypes", List.of("LOGIN", "LOGIN_ERROR"))));
+    }
+
     /** Adds an enabled user with a verified email and returns their id. */
     String addUser(String username, String password) {
         Map<String, Object> user = new LinkedHashMap<>();

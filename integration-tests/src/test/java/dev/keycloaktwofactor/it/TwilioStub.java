@@ -40,7 +40,18 @@ final class TwilioStub implements AutoCloseable {
         String body() {
             return form.get("Body");
         }
+
+        /** The code in the text, as a person reads it off their phone. */
+        String code() {
+            java.util.regex.Matcher m = CODE.matcher(body());
+            if (!m.find()) {
+                throw new AssertionError("No code in the text: " + body());
+            }
+            return m.group(1);
+        }
     }
+
+    private static final Pattern CODE = Pattern.compile("\\b(\\d{6,10})\\b");
 
     private static final Pattern MESSAGES = Pattern.compile("^/2010-04-01/Accounts/([^/]+)/Messages\\.json$");
 

@@ -9,8 +9,6 @@ import org.openqa.selenium.WebElement;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,19 +21,12 @@ class LoginPagesUiIT {
 
     private static UiBrowser ui;
     private static final TwilioStub twilio = ExtraServerOptions.twilio();
-    private static final Pattern CODE = Pattern.compile("\\b(\\d{6,10})\\b");
-
     private static String code(TwilioStub.Received sms) {
-        Matcher m = CODE.matcher(sms.body());
-        assertThat(m.find()).as("a code in " + sms.body()).isTrue();
-        return m.group(1);
+        return sms.code();
     }
 
     private static TestRealm smsRealm(String prefix, int cooldown) {
-        TestRealm r = TestRealm.create(prefix);
-        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
-        r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms", "resendCooldownSeconds", cooldown)));
-        return r;
+        return TestRealm.withSms(prefix, Map.of("resendCooldownSeconds", cooldown));
     }
 
     /** The page as on a phone: nothing wider than the screen (no sideways scrolling), with a screenshot. */
