@@ -11,7 +11,7 @@
 <@layout.emailLayout>
 <p>${msg(tfIntro, realmName)}</p>
 <p style="font-family: Consolas, 'Liberation Mono', Menlo, monospace; font-size: 28px; font-weight: bold; letter-spacing: 4px; margin: 16px 0;">${code}</p>
-<#if tfTtl gte 0><p>${msg("twofactorEmailCodeValidity", tfTtl)}</p></#if>
+<#if tfTtl gte 0><p><#if tfTtl == 1>${msg("twofactorEmailCodeValidityOne")}<#else>${msg("twofactorEmailCodeValidity", tfTtl?c)}</#if></p></#if>
 <p>${msg("twofactorEmailCodeNoShare")}</p>
 <p>${msg("twofactorEmailCodeNotYou")}</p>
 </@layout.emailLayout>

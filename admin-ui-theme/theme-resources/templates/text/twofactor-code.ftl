@@ -12,7 +12,7 @@ ${msg(tfIntro, realmName)}
 
 ${code}
 
-<#if tfTtl gte 0>${msg("twofactorEmailCodeValidity", tfTtl)}
+<#if tfTtl gte 0><#if tfTtl == 1>${msg("twofactorEmailCodeValidityOne")}<#else>${msg("twofactorEmailCodeValidity", tfTtl?c)}</#if>
 </#if>
 ${msg("twofactorEmailCodeNoShare")}
 

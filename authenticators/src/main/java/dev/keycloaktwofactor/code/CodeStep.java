@@ -1,5 +1,6 @@
 package dev.keycloaktwofactor.code;
 
+import dev.keycloaktwofactor.compat.NewerApi;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.RequiredActionContext;
@@ -8,13 +9,11 @@ import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import java.util.Set;
 
 /**
  * Where a code is asked for: a login step (authenticator) or an action a signed-in user started (required action).
@@ -71,8 +70,8 @@ public interface CodeStep {
             public void challenge(Response page) { c.challenge(page); }
             public void wrongCode(Response page) {
                 if (c.getRealm().isBruteForceProtected()) {
-                    c.getSession().getProvider(BruteForceProtector.class).failedLogin(c.getRealm(), c.getUser(),
-                            c.getConnection(), c.getUriInfo(), Set.of(OTPCredentialModel.TYPE));
+                    NewerApi.reportFailedOtp(c.getSession().getProvider(BruteForceProtector.class), c.getRealm(), c.getUser(),
+                            c.getConnection(), c.getUriInfo());
                 }
                 c.challenge(page);
             }

@@ -1,5 +1,6 @@
 package dev.keycloaktwofactor.policy;
 
+import dev.keycloaktwofactor.compat.NewerApi;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -7,10 +8,8 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.managers.AuthenticationManager;
 
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Logs out every user of a realm except one (the admin who asked). Keycloak's own "logout all" moves the realm's
@@ -29,21 +28,15 @@ public final class Deauthorizer {
      */
     public static int logoutAllExcept(KeycloakSession session, RealmModel realm, UserModel keep) {
         String keepId = keep == null ? null : keep.getId();
-        Set<String> userIds = new LinkedHashSet<>();
-        Stream.concat(session.sessions().readOnlyStreamUserSessions(realm),
-                        session.sessions().readOnlyStreamOfflineUserSessions(realm))
-                .map(UserSessionModel::getUser)
-                .map(UserModel::getId)
-                .filter(id -> !id.equals(keepId))
-                .forEach(userIds::add);
+        List<UserModel> users = new ArrayList<>();
+        NewerApi.forEachUserWithSessions(session, realm, user -> {
+            if (!user.getId().equals(keepId)) {
+                users.add(user);
+            }
+        });
 
         int now = Time.currentTime();
-        int count = 0;
-        for (String id : userIds) {
-            UserModel user = session.users().getUserById(realm, id);
-            if (user == null) {
-                continue;
-            }
+        for (UserModel user : users) {
             session.users().setNotBeforeForUser(realm, user, now);
             List<UserSessionModel> online = session.sessions().getUserSessionsStream(realm, user).toList();
             online.forEach(s -> AuthenticationManager.backchannelLogout(session, realm, s,
@@ -51,8 +44,7 @@ public final class Deauthorizer {
                     session.getContext().getRequestHeaders(), true));
             List<UserSessionModel> offline = session.sessions().getOfflineUserSessionsStream(realm, user).toList();
             offline.forEach(s -> session.sessions().removeOfflineUserSession(realm, s));
-            count++;
         }
-        return count;
+        return users.size();
     }
 }

@@ -8,6 +8,7 @@ import dev.keycloaktwofactor.phone.PhoneProfile;
 import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowModel;
+import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.DefaultAuthenticationFlows;
@@ -122,7 +123,7 @@ public final class FlowBinding {
         // A copy left over from an earlier cycle is rebuilt from what is bound now, which the admin may have changed.
         AuthenticationFlowModel stale = realm.getFlowByAlias(alias);
         if (stale != null) {
-            KeycloakModelUtils.deepDeleteAuthenticationFlow(session, realm, stale, () -> { }, () -> { }, false);
+            deepDelete(realm, stale);
         }
         realm.setAttribute(originalAttribute, current.getAlias());
         AuthenticationFlowModel copy = AuthenticationManagementResource.copyFlow(session, realm, current, alias);
@@ -151,9 +152,32 @@ public final class FlowBinding {
             binder.accept(original);
         }
         if (!KeycloakModelUtils.isFlowUsed(session, realm, managed)) {
-            KeycloakModelUtils.deepDeleteAuthenticationFlow(session, realm, managed, () -> { }, () -> { }, false);
+            deepDelete(realm, managed);
         }
         realm.removeAttribute(originalAttribute);
+    }
+
+    /**
+     * Removes one of our copies with its sub-flows and their step configs. Keycloak's own deep delete changed its
+     * signature in 26.6, and our copies are never built-in flows, so the few model calls are made here.
+     */
+    static void deepDelete(RealmModel realm, AuthenticationFlowModel flow) {
+        if (flow == null) {
+            return;
+        }
+        for (AuthenticationExecutionModel step : realm.getAuthenticationExecutionsStream(flow.getId()).toList()) {
+            if (step.getFlowId() != null) {
+                deepDelete(realm, realm.getAuthenticationFlowById(step.getFlowId()));
+            }
+            if (step.getAuthenticatorConfig() != null) {
+                AuthenticatorConfigModel config = realm.getAuthenticatorConfigById(step.getAuthenticatorConfig());
+                if (config != null) {
+                    realm.removeAuthenticatorConfig(config);
+                }
+            }
+            realm.removeAuthenticatorExecution(step);
+        }
+        realm.removeAuthenticationFlow(flow);
     }
 
     private static String idOf(AuthenticationFlowModel flow) {

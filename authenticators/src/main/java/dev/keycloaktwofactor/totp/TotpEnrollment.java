@@ -15,7 +15,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.Base32;
 import org.keycloak.models.utils.HmacOTP;
-import org.keycloak.utils.QRCodeUtils;
 
 import java.awt.image.BufferedImage;
 import java.util.function.UnaryOperator;
@@ -53,9 +52,8 @@ public record TotpEnrollment(String issuer, String account, String secret, Strin
 
     static boolean scannable(String content) {
         try {
-            // the same matrix Keycloak's QRCodeUtils renders for qrPngBase64()
-            BitMatrix matrix = new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, QR_SIZE, QR_SIZE);
-            BufferedImage image = MatrixToImageWriter.toBufferedImage(matrix);
+            // the same matrix qrPngBase64() renders
+            BufferedImage image = MatrixToImageWriter.toBufferedImage(matrix(content));
             String read = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))))
                     .getText();
             return content.equals(read);
@@ -79,10 +77,17 @@ public record TotpEnrollment(String issuer, String account, String secret, Strin
 
     /** The QR code as a base64 PNG for an {@code <img src="data:image/png;base64,...">}. */
     public String qrPngBase64() {
+        // Rendered here with the zxing every supported Keycloak ships (its QRCodeUtils exists only since 26.7).
         try {
-            return QRCodeUtils.encodeAsQRString(keyUri, QR_SIZE, QR_SIZE);
-        } catch (Exception e) {
+            java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+            MatrixToImageWriter.writeToStream(matrix(keyUri), "png", png);
+            return java.util.Base64.getEncoder().encodeToString(png.toByteArray());
+        } catch (WriterException | java.io.IOException e) {
             throw new IllegalStateException("Could not render the QR code", e);
         }
+    }
+
+    private static BitMatrix matrix(String content) throws WriterException {
+        return new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, QR_SIZE, QR_SIZE);
     }
 }

@@ -24,6 +24,8 @@ import java.util.Map;
 public final class PageClient {
 
     static final String CLIENT_ID = "twofactor-admin";
+    /** Keycloak's "+" (web origins / post-logout URIs = the redirect URIs); its constant moved class in 26.6. */
+    private static final String SAME_AS_REDIRECTS = "+";
     private static final Logger LOG = Logger.getLogger(PageClient.class);
 
     private PageClient() {
@@ -87,10 +89,10 @@ public final class PageClient {
         // the admin console shows this as the client's Home URL: the way to the page from the console
         c.setBaseUrl(pagePath(realm));
         c.setRedirectUris(List.of(pagePath(realm)));
-        c.setWebOrigins(List.of(Constants.INCLUDE_REDIRECTS));
+        c.setWebOrigins(List.of(SAME_AS_REDIRECTS));
         c.setAttributes(Map.of(
                 OIDCConfigAttributes.PKCE_CODE_CHALLENGE_METHOD, "S256",
-                OIDCConfigAttributes.POST_LOGOUT_REDIRECT_URIS, Constants.INCLUDE_REDIRECTS,
+                OIDCConfigAttributes.POST_LOGOUT_REDIRECT_URIS, SAME_AS_REDIRECTS,
                 Constants.USE_LIGHTWEIGHT_ACCESS_TOKEN_ENABLED, "true",
                 "oauth2.device.authorization.grant.enabled", "false",
                 "oidc.ciba.grant.enabled", "false"));
