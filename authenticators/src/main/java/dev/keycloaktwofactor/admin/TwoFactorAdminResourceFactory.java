@@ -1,5 +1,6 @@
 package dev.keycloaktwofactor.admin;
 
+import dev.keycloaktwofactor.compat.KeycloakRelease;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -16,7 +17,9 @@ public class TwoFactorAdminResourceFactory implements AdminRealmResourceProvider
 
     @Override
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
-        return new TwoFactorAdminResource(session, realm, auth, adminEvent);
+        return KeycloakRelease.refusal()
+                .<Object>map(UnsupportedRelease::new)
+                .orElseGet(() -> new TwoFactorAdminResource(session, realm, auth, adminEvent));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.keycloaktwofactor.policy;
 
 import dev.keycloaktwofactor.code.SendCaps;
+import dev.keycloaktwofactor.compat.KeycloakRelease;
 import dev.keycloaktwofactor.totp.SetupAppCredentialProvider;
+import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
@@ -11,6 +13,7 @@ import org.keycloak.models.credential.OTPCredentialModel;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,6 +23,7 @@ import java.util.Set;
 public class TwoFactorAuthenticatorFactory extends PolicyStepFactory implements ServerInfoAwareProviderFactory {
 
     public static final String PROVIDER_ID = "twofactor-authenticator";
+    private static final Logger LOG = Logger.getLogger(TwoFactorAuthenticatorFactory.class);
 
     public TwoFactorAuthenticatorFactory() {
         super(PROVIDER_ID, "Two-factor (realm policy)",
@@ -52,6 +56,12 @@ public class TwoFactorAuthenticatorFactory extends PolicyStepFactory implements 
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        Optional<String> refusal = KeycloakRelease.refusal();
+        if (refusal.isPresent()) {
+            // The one ERROR of an unsupported release; nothing is bound, the admin API answers 503 with the same text.
+            LOG.error(refusal.get());
+            return;
+        }
         factory.register(event -> PolicyReconciler.onEvent(factory, event));
     }
 }
