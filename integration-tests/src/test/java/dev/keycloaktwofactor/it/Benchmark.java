@@ -40,7 +40,7 @@ class Benchmark {
 
     @Test
     void run() throws IOException {
-        line("# Benchmark: keycloak-twofactor against Keycloak's built-in OTP, one Keycloak 26.7.3, same run");
+        line("# Benchmark: keycloak-twofactor against Keycloak's built-in OTP, one Keycloak " + KeycloakServer.VERSION + ", same run");
         line("");
         line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
                 + "; Keycloak dev-mem database, local cache. Times in milliseconds, client side (loopback HTTP).");

@@ -1,6 +1,7 @@
 package dev.keycloaktwofactor.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -31,6 +32,7 @@ class DeauthorizeIT {
     }
 
     @Test
+    @Tag("smoke")
     void theFirstEnablementLogsOutEveryoneButTheSavingAdminOnceInTheRealmsLife() {
         TestRealm r = TestRealm.create("first-enable");
         r.addUser("agent", "agent-pw");
@@ -78,6 +80,7 @@ class DeauthorizeIT {
     }
 
     @Test
+    @Tag("smoke")
     void theDeauthorizeActionLogsOutEveryUserButTheCaller() {
         TestRealm r = TestRealm.create("deauthorize");
         r.addUser("agent", "agent-pw");

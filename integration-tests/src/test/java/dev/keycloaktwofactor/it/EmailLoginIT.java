@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.keycloaktwofactor.devtools.CaughtMail;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -45,6 +46,7 @@ class EmailLoginIT {
     }
 
     @Test
+    @Tag("smoke")
     void aCodeByEmailCompletesTheLogin() {
         TestRealm r = emailRealm("email-login", Map.of());
         r.addUser("agent", "agent-pw");
@@ -126,6 +128,7 @@ class EmailLoginIT {
     }
 
     @Test
+    @Tag("smoke")
     void maxCodeAttemptsWrongEntriesKillTheCodeAndAResendDoesNotResetThem() {
         TestRealm r = emailRealm("email-attempts", Map.of("maxCodeAttempts", 3));
         r.addUser("agent", "agent-pw");
@@ -440,6 +443,7 @@ class EmailLoginIT {
     }
 
     @Test
+    @Tag("smoke")
     void wrongCodesReachBruteForceProtection() {
         TestRealm r = emailRealm("email-lockout", Map.of());
         r.admin.ok(r.admin.put("/" + r.name, Map.of("failureFactor", 2, "waitIncrementSeconds", 600)));

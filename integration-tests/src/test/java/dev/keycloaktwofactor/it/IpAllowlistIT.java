@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -38,6 +39,7 @@ class IpAllowlistIT {
     }
 
     @Test
+    @Tag("smoke")
     void theBrowserLoginIsRefusedBeforeThePasswordFromOutsideTheList() {
         HttpAnswer inside = RawHttp.request("127.0.0.1", "GET", realm.authUrl(), Map.of(), null);
         assertThat(inside.status()).isEqualTo(200);
@@ -57,6 +59,7 @@ class IpAllowlistIT {
     }
 
     @Test
+    @Tag("smoke")
     void theDirectGrantIsRefusedBeforeThePasswordFromOutsideTheList() {
         assertThat(directGrantFrom("127.0.0.1", "agent-pw", Map.of()).status()).isEqualTo(200);
 
@@ -136,6 +139,7 @@ class IpAllowlistIT {
     }
 
     @Test
+    @Tag("smoke")
     void aListThatWouldLockOutTheSavingAdminIsRefused() {
         HttpAnswer answer = realm.putSettings(realm.admin, Map.of("ipAllowlist", List.of("10.0.0.0/8")));
         assertThat(answer.status()).isEqualTo(400);

@@ -19,14 +19,23 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * ONE stock Keycloak 26.7.3 for the whole suite, started from the distribution that Maven unpacked, with the built
- * provider JAR copied into {@code providers/}, a real SMTP server on loopback and the SMS gateway options the tests need.
+ * ONE stock Keycloak for the whole test JVM, started from the distribution that Maven unpacked (26.7.3 for the whole
+ * suite; 26.4.7 and 26.5.6 for the smoke set, each in its own failsafe execution), with the built provider JAR copied
+ * into {@code providers/}, a real SMTP server on loopback and the SMS gateway options the tests need.
  * Ports are picked free at start so that a developer's own Keycloak on 8080 does not get in the way.
  */
 public final class KeycloakServer {
 
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_PASSWORD = "admin";
+
+    /** The Keycloak release under test (the distribution failsafe points {@code keycloak.home} at). */
+    public static final String VERSION = System.getProperty("keycloak.version", "26.7.3");
+    /**
+     * Set by the execution that shows the refusal on an unsupported release: the server then runs with the JAR's test
+     * hook that makes it believe it is this version.
+     */
+    public static final String PRETENDED_VERSION = System.getProperty("twofactor.it.pretend-version", "");
 
     private static KeycloakServer instance;
 
@@ -89,7 +98,7 @@ public final class KeycloakServer {
         MailCatcher mail = MailCatcher.start("127.0.0.1", 0, -1);
         int http = freePort();
         int management = freePort();
-        Path log = output.resolve("keycloak.log");
+        Path log = output.resolve(System.getProperty("twofactor.it.log", "keycloak.log"));
 
         List<String> command = new ArrayList<>(List.of(
                 home.resolve("bin/kc.sh").toString(), "start-dev",
@@ -105,12 +114,15 @@ public final class KeycloakServer {
                 .redirectOutput(log.toFile());
         pb.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
         pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        if (!PRETENDED_VERSION.isBlank()) {
+            pb.environment().put("JAVA_OPTS_APPEND", "-Dkeycloak-twofactor.pretend-keycloak-version=" + PRETENDED_VERSION);
+        }
         Instant begin = Instant.now();
         Process process = pb.start();
         awaitReady(process, management, log);
         Duration took = Duration.between(begin, Instant.now());
-        System.out.printf("Keycloak 26.7.3 with %s ready on http://localhost:%d in %d s (log: %s)%n",
-                jar.getFileName(), http, took.toSeconds(), log);
+        System.out.printf("Keycloak %s with %s ready on http://localhost:%d in %d s (log: %s)%n",
+                VERSION, jar.getFileName(), http, took.toSeconds(), log);
         return new KeycloakServer(process, http, management, log, mail, took);
     }
 

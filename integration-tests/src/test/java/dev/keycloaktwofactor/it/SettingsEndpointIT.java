@@ -2,6 +2,7 @@ package dev.keycloaktwofactor.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,6 +34,7 @@ class SettingsEndpointIT {
     }
 
     @Test
+    @Tag("smoke")
     void freshRealmAnswersTheDocumentedDefaults() {
         TestRealm fresh = TestRealm.create("defaults");
         JsonNode s = fresh.settings();
@@ -51,6 +53,7 @@ class SettingsEndpointIT {
     }
 
     @Test
+    @Tag("smoke")
     void savedValuesAreAnsweredAndPersisted() {
         Map<String, Object> change = new LinkedHashMap<>();
         change.put("codeLength", 8);
@@ -128,6 +131,7 @@ class SettingsEndpointIT {
     }
 
     @Test
+    @Tag("smoke")
     void readingNeedsViewRealmAndWritingNeedsManageRealm() {
         String viewerId = realm.addUser("viewer", "viewer-pw");
         grantRealmManagementRole(viewerId, "view-realm");

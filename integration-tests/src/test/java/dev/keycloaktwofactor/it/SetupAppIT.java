@@ -1,6 +1,7 @@
 package dev.keycloaktwofactor.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -22,6 +23,7 @@ class SetupAppIT {
     }
 
     @Test
+    @Tag("smoke") // also the older releases' way of reporting a wrong code to brute-force protection (4 arguments)
     void aUserSwitchesToAnAppAfterConfirmingAnEmailCodeAndBackByRemovingIt() {
         TestRealm r = TestRealm.create("setup-app");
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "email", "resendCooldownSeconds", 1)));

@@ -2,6 +2,7 @@ package dev.keycloaktwofactor.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,6 +44,7 @@ class SmsIT {
     }
 
     @Test
+    @Tag("smoke")
     void aUserWithAConfirmedNumberSignsInWithATextedCode() {
         String phone = "+14155550101";
         userWithConfirmedPhone(realm, "agent", phone);
@@ -264,6 +266,7 @@ class SmsIT {
     }
 
     @Test
+    @Tag("smoke")
     void aUserConfirmsTheirOwnNumberWithTheEscalatingWaitAndCanUnpinIt() throws Exception {
         TestRealm r = TestRealm.create("sms-confirm");
         r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.keycloaktwofactor.devtools.CaughtMail;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -38,6 +39,7 @@ class TotpLoginIT {
     }
 
     @Test
+    @Tag("smoke")
     void aUserWithoutADeviceScansTheQrCodeAndTheAppsCodeActivatesIt() {
         String id = realm.addUser("alice", "alice-pw");
         Browser browser = realm.browser();
@@ -161,6 +163,7 @@ class TotpLoginIT {
     }
 
     @Test
+    @Tag("smoke")
     void anAdminResetsTheDeviceEvenInTheMiddleOfALogin() {
         String id = realm.addUser("dave", "dave-pw");
         Browser browser = realm.browser();

@@ -3,6 +3,7 @@ package dev.keycloaktwofactor.it;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -84,6 +85,7 @@ class LoginPagesUiIT {
     }
 
     @Test
+    @Tag("smoke")
     void aUserScansTheQrCodeFromThePageAndTheAppsCodeSignsThemIn() {
         TestRealm r = TestRealm.create("ui-totp");
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "totp")));
@@ -127,6 +129,7 @@ class LoginPagesUiIT {
     }
 
     @Test
+    @Tag("smoke")
     void anEmailedCodeSignsInAndTheResendButtonCountsDownTheServersWait() {
         TestRealm r = TestRealm.create("ui-email");
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "email", "resendCooldownSeconds", 3)));

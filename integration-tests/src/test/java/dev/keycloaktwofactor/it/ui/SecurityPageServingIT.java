@@ -2,6 +2,7 @@ package dev.keycloaktwofactor.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The Security page's files over plain HTTP (no browser needed): addresses, content types, security headers,
  * no way out of the page's folder, and the public client the page signs in with.
  */
+@Tag("smoke")
 class SecurityPageServingIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -88,6 +89,7 @@ class SecurityPageUiIT {
     }
 
     @Test
+    @Tag("smoke")
     void aRealmAdminTurnsOnEmailCodesAfterTheWarningAndSeesWhatWasSaved() {
         TestRealm r = realmWithAdmin("ui-settings");
         r.addUser("agent", "agent-pw");

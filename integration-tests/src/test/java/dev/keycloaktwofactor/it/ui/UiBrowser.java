@@ -220,7 +220,8 @@ final class UiBrowser implements AutoCloseable {
 
     static Path save(String name, byte[] png) {
         try {
-            Path dir = Paths.get(System.getProperty("twofactor.it.output", "target")).resolve("screenshots");
+            Path dir = Paths.get(System.getProperty("twofactor.it.output", "target"))
+                    .resolve(System.getProperty("twofactor.it.screenshots", "screenshots"));
             Files.createDirectories(dir);
             Path file = dir.resolve(name + ".png");
             Files.write(file, png);
