@@ -2,6 +2,8 @@ package dev.keycloaktwofactor.policy;
 
 import dev.keycloaktwofactor.code.SendCaps;
 import dev.keycloaktwofactor.compat.KeycloakRelease;
+import dev.keycloaktwofactor.phone.PhoneCredentialEntry;
+import dev.keycloaktwofactor.sms.SmsGateway;
 import dev.keycloaktwofactor.totp.SetupAppCredentialProvider;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -9,6 +11,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.credential.OTPCredentialModel;
 
 import java.util.List;
@@ -31,10 +34,25 @@ public class TwoFactorAuthenticatorFactory extends PolicyStepFactory implements 
                 TwoFactorAuthenticator.withBuiltInFactors(), OTPCredentialModel.TYPE);
     }
 
-    /** Makes the account console list "Switch to an authenticator app" while this step is in a realm's flows. */
+    /**
+     * Makes the account console's Signing in page list, while this step is in a realm's flows, "Switch to an
+     * authenticator app" where the realm allows the switch, and "Phone for sign-in codes" where texts can be sent.
+     */
     @Override
     public Set<String> getOptionalReferenceCategories(KeycloakSession session) {
-        return Set.of(SetupAppCredentialProvider.TYPE);
+        RealmModel realm = session.getContext().getRealm();
+        if (realm == null) {
+            return Set.of();
+        }
+        TwoFactorSettings settings = TwoFactorSettings.of(realm);
+        Set<String> entries = new java.util.HashSet<>();
+        if (settings.method() == TwoFactorMethod.EMAIL && settings.allowAppOptIn()) {
+            entries.add(SetupAppCredentialProvider.TYPE);
+        }
+        if (SmsGateway.isConfigured(session) && settings.smsActivated()) {
+            entries.add(PhoneCredentialEntry.TYPE);
+        }
+        return entries;
     }
 
     /** The server-wide caps on codes sent per hour (see {@link SendCaps}); a bad value stops the start, named. */

@@ -19,16 +19,28 @@ final class AdminClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final String baseUrl;
-    private final String token;
+    private volatile String token;
+    /** Only for the bootstrap admin: a new token when the old one expired (master tokens live 60 s). */
+    private final java.util.function.Supplier<String> renew;
 
     AdminClient(String baseUrl, String token) {
-        this.baseUrl = baseUrl;
-        this.token = token;
+        this(baseUrl, token, null);
     }
 
-    /** The bootstrap admin of the master realm. */
+    private AdminClient(String baseUrl, String token, java.util.function.Supplier<String> renew) {
+        this.baseUrl = baseUrl;
+        this.token = token;
+        this.renew = renew;
+    }
+
+    /**
+     * The bootstrap admin of the master realm. Its token lives 60 s, less than some test classes (and a loaded
+     * machine) take, so a 401 is answered once by signing in again: for this admin a 401 can only mean expiry.
+     */
     static AdminClient master(KeycloakServer kc) {
-        return passwordGrant(kc, "master", KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
+        java.util.function.Supplier<String> signIn = () ->
+                passwordGrant(kc, "master", KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD).token;
+        return new AdminClient(kc.baseUrl(), signIn.get(), signIn);
     }
 
     /** A user's token from {@code admin-cli} of their realm (direct grant: works only while that realm allows it). */
@@ -52,21 +64,30 @@ final class AdminClient {
     }
 
     HttpAnswer get(String path) {
-        return send(request(path).GET().build());
+        return call(() -> request(path).GET().build());
     }
 
     HttpAnswer delete(String path) {
-        return send(request(path).DELETE().build());
+        return call(() -> request(path).DELETE().build());
     }
 
     HttpAnswer post(String path, Object body) {
-        return send(request(path).header("Content-Type", "application/json")
+        return call(() -> request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : Json.write(body))).build());
     }
 
     HttpAnswer put(String path, Object body) {
-        return send(request(path).header("Content-Type", "application/json")
+        return call(() -> request(path).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))).build());
+    }
+
+    private HttpAnswer call(java.util.function.Supplier<HttpRequest> request) {
+        HttpAnswer answer = send(request.get());
+        if (answer.status() == 401 && renew != null) {
+            token = renew.get();
+            answer = send(request.get());
+        }
+        return answer;
     }
 
     /** The answer's JSON, failing the test with the whole answer when the status is not 2xx. */

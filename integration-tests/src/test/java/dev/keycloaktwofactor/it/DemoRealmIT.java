@@ -25,6 +25,11 @@ class DemoRealmIT {
             JsonNode users = admin.ok(admin.get("/twofactor-demo/users?exact=true&username=" + username));
             assertThat(users).hasSize(1);
             assertThat(users.get(0).get("email").asText()).endsWith("@twofactor-demo.test");
+            // without the realm's default roles a user's token has no account audience: the account console fails
+            JsonNode roles = admin.ok(admin.get("/twofactor-demo/users/" + users.get(0).get("id").asText()
+                    + "/role-mappings/realm"));
+            assertThat(roles).as(username).anySatisfy(r -> assertThat(r.get("name").asText())
+                    .isEqualTo("default-roles-twofactor-demo"));
         }
         String realmAdminId = admin.ok(admin.get("/twofactor-demo/users?exact=true&username=realm-admin")).get(0).get("id").asText();
         String rm = admin.ok(admin.get("/twofactor-demo/clients?clientId=realm-management")).get(0).get("id").asText();
