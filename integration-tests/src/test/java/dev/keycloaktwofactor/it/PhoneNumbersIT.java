@@ -42,7 +42,8 @@ class PhoneNumbersIT {
     /** Keycloak's own users API: the user representation with {@code phoneNumber} set to {@code value}. */
     private static HttpAnswer keycloakUserUpdate(TestRealm r, String id, String value) {
         JsonNode user = r.admin.ok(r.admin.get("/" + r.name + "/users/" + id));
-        ((ObjectNode) user.get("attributes")).putArray("phoneNumber").add(value);
+        (user.hasNonNull("attributes") ? (ObjectNode) user.get("attributes") : ((ObjectNode) user).putObject("attributes"))
+                .putArray("phoneNumber").add(value);
         return r.admin.put("/" + r.name + "/users/" + id, user);
     }
 
@@ -154,6 +155,37 @@ class PhoneNumbersIT {
         assertThat(storedPhone(r, id)).isEqualTo("+14155550181");
         assertThat(keycloakUserUpdate(r, id, "+14155550182").status()).isEqualTo(204);
         assertThat(storedPhone(r, id)).isEqualTo("+14155550182");
+    }
+
+    @Test
+    void aRealmWhoseProfileStillHasTheOldE164PatternGetsThePhoneRules() {
+        TestRealm r = TestRealm.create("phone-upgrade");
+        String id = r.addUser("agent", "agent-pw");
+        // the user profile as an earlier version declared it: phoneNumber checked by a regular expression only
+        ObjectNode profile = (ObjectNode) r.admin.ok(r.admin.get("/" + r.name + "/users/profile"));
+        com.fasterxml.jackson.databind.node.ArrayNode attributes = (com.fasterxml.jackson.databind.node.ArrayNode) profile.get("attributes");
+        ObjectNode number = attributes.addObject().put("name", "phoneNumber");
+        number.putObject("permissions").<ObjectNode>set("view", Json.parse("[\"admin\",\"user\"]")).set("edit", Json.parse("[\"admin\"]"));
+        number.putObject("validations").putObject("pattern").put("pattern", "^\\+[1-9][0-9]{1,14}$").put("error-message", "twofactorPhoneInvalid");
+        for (String name : List.of("phoneNumberVerified", "phoneNumberVerifiedBy", "phoneNumberVerifiedFor")) {
+            attributes.addObject().put("name", name).putObject("permissions").set("view", Json.parse("[\"admin\"]"));
+        }
+        r.admin.ok(r.admin.put("/" + r.name + "/users/profile", profile));
+        assertThat(keycloakUserUpdate(r, id, "+442079460958").status()).as("the old pattern takes a landline").isEqualTo(204);
+
+        // the first phone call of ours brings the profile up to date
+        r.admin.ok(r.admin.put(phonePath(r, id), Map.of("phoneNumber", "+14155550193")));
+        JsonNode validations = null;
+        for (JsonNode a : r.admin.ok(r.admin.get("/" + r.name + "/users/profile")).get("attributes")) {
+            if (a.get("name").asText().equals("phoneNumber")) {
+                validations = a.get("validations");
+            }
+        }
+        assertThat(validations.has("twofactor-phone-number")).isTrue();
+        assertThat(validations.has("pattern")).isFalse();
+        HttpAnswer landline = keycloakUserUpdate(r, id, "+442079460958");
+        assertThat(landline.status()).as(landline.toString()).isEqualTo(400);
+        assertThat(storedPhone(r, id)).isEqualTo("+14155550193");
     }
 
     @Test
