@@ -5,6 +5,7 @@
 import { t, pickLanguage, setLanguage, language, translatePage } from "./i18n.js";
 import { Oidc, OidcError } from "./oidc.js";
 import { Api, ApiError } from "./api.js";
+import { loadRegions, fillPhoneSettings, readPhoneSettings, wirePhoneSettings, phoneProblemNote } from "./phones.js";
 
 const CLIENT_ID = "twofactor-admin";
 const SIGNED_OUT = "twofactor-admin.signed-out";
@@ -225,7 +226,7 @@ async function loadSettings() {
   const card = $("settings-card");
   card.setAttribute("aria-busy", "true");
   try {
-    state.settings = await api.get(realmPath() + "/twofactor/settings");
+    [state.settings] = await Promise.all([api.get(realmPath() + "/twofactor/settings"), loadRegions(api, realmPath())]);
     fillSettings(state.settings);
     setFormEnabled(true);
   } catch (e) {
@@ -261,6 +262,7 @@ function fillSettings(s) {
   }
   $("allowAppOptIn").checked = !!s.allowAppOptIn;
   $("ipAllowlist").value = (s.ipAllowlist || []).join("\n");
+  fillPhoneSettings(s);
   const activated = $("smsActivated");
   activated.checked = !!s.smsActivated;
   activated.disabled = !state.isMaster;
@@ -287,6 +289,7 @@ function readForm() {
   }
   body.allowAppOptIn = $("allowAppOptIn").checked;
   body.ipAllowlist = $("ipAllowlist").value.split(/[\n,;]+/).map((x) => x.trim()).filter(Boolean);
+  readPhoneSettings(body);
   if (state.isMaster) {
     body.smsActivated = $("smsActivated").checked;
   }
@@ -468,7 +471,7 @@ function phoneCell(user) {
       dataset: { action: "phone-confirm", userId: user.id }
     }, icon("check"), h("span", {}, t("confirmPhone"))));
   }
-  cell.append(line, h("span", { class: "cell-actions" },
+  cell.append(line, phoneProblemNote(user) || "", h("span", { class: "cell-actions" },
     actionButton(t("changePhone"), "phone-edit", user),
     actionButton(t("removePhone"), "phone-remove", user)));
   return cell;
@@ -665,6 +668,7 @@ function wire() {
     selectRealm(e.target.value);
   });
   $("settings-form").addEventListener("submit", save);
+  wirePhoneSettings();
   $("revert").addEventListener("click", () => {
     clearFieldErrors();
     clearAlert($("save-status"));

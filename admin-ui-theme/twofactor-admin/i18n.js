@@ -123,7 +123,25 @@ export const MESSAGES = {
     errLoadSettings: "The settings could not be loaded: {error}",
     errLoadUsers: "The users could not be loaded: {error}",
     errLoadRealms: "The list of realms could not be loaded: {error}",
-    errUnsaved: "You have unsaved changes."
+    errUnsaved: "You have unsaved changes.",
+    // phone numbers and SMS countries (phones.js)
+    phoneSettingsLegend: "Phone numbers and SMS countries",
+    defaultPhoneRegion: "Country of numbers typed without +",
+    defaultPhoneRegionHint: "For example 8 (912) 345-67-89 with Russia. None: numbers must start with + and the country code.",
+    defaultPhoneRegionNone: "None: international format only",
+    smsCountries: "Countries that receive SMS codes",
+    smsCountriesSearch: "Search by country, code or +calling code",
+    smsCountriesHint: "None picked: any country. Numbers of other countries are refused and never texted.",
+    smsCountriesAny: "Any country",
+    smsCountriesRemove: "Remove {country}",
+    smsCountriesNoMatch: "No country matches.",
+    phoneProblem_phone_invalid: "Not a valid number: gets no SMS codes",
+    phoneProblem_phone_landline: "Landline: gets no SMS codes",
+    phoneProblem_phone_premium_rate: "Premium-rate number: gets no SMS codes",
+    phoneProblem_phone_toll_free: "Toll-free number: gets no SMS codes",
+    phoneProblem_phone_voip: "VoIP number: gets no SMS codes",
+    phoneProblem_phone_not_mobile: "Not a mobile number: gets no SMS codes",
+    phoneProblem_phone_country_not_allowed: "Country not among the SMS countries: gets no SMS codes"
   },
   ru: {
     appTitle: "Безопасность",
@@ -247,7 +265,25 @@ export const MESSAGES = {
     errLoadSettings: "Не удалось загрузить настройки: {error}",
     errLoadUsers: "Не удалось загрузить пользователей: {error}",
     errLoadRealms: "Не удалось загрузить список realm: {error}",
-    errUnsaved: "Есть несохранённые изменения."
+    errUnsaved: "Есть несохранённые изменения.",
+    // phone numbers and SMS countries (phones.js)
+    phoneSettingsLegend: "Номера телефонов и страны для SMS",
+    defaultPhoneRegion: "Страна номеров, введённых без +",
+    defaultPhoneRegionHint: "Например, 8 (912) 345-67-89 при стране «Россия». Не выбрана: номер вводится с + и кодом страны.",
+    defaultPhoneRegionNone: "Не выбрана: только международный формат",
+    smsCountries: "Страны, в которые отправляются SMS-коды",
+    smsCountriesSearch: "Поиск по стране, коду или +коду страны",
+    smsCountriesHint: "Ничего не выбрано: любая страна. Номера других стран отклоняются, SMS на них не отправляются.",
+    smsCountriesAny: "Любая страна",
+    smsCountriesRemove: "Убрать: {country}",
+    smsCountriesNoMatch: "Нет подходящих стран.",
+    phoneProblem_phone_invalid: "Недействительный номер: SMS-коды не отправляются",
+    phoneProblem_phone_landline: "Стационарный номер: SMS-коды не отправляются",
+    phoneProblem_phone_premium_rate: "Платный номер: SMS-коды не отправляются",
+    phoneProblem_phone_toll_free: "Бесплатный номер (8-800): SMS-коды не отправляются",
+    phoneProblem_phone_voip: "VoIP-номер: SMS-коды не отправляются",
+    phoneProblem_phone_not_mobile: "Не мобильный номер: SMS-коды не отправляются",
+    phoneProblem_phone_country_not_allowed: "Страны нет среди стран для SMS: SMS-коды не отправляются"
   }
 };
 

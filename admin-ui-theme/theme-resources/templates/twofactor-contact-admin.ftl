@@ -1,7 +1,9 @@
 <#import "template.ftl" as layout>
 <#--
   Shown when the realm requires SMS codes but the user has no confirmed phone number (keycloak-twofactor).
-  Renders under keycloak.v2 and the legacy keycloak theme: imports template.ftl only. No attributes needed.
+  Renders under keycloak.v2 and the legacy keycloak theme: imports template.ftl only. Optional attributes, when the
+  confirmed number on file is one the realm's phone rules now refuse: twofactorPhoneRefused (masked number),
+  twofactorPhoneProblem (message key), twofactorPhoneProblemCountry, twofactorPhoneProblemCountries.
 -->
 <@layout.registrationLayout; section>
     <#if section = "header">
@@ -18,7 +20,12 @@
         </style>
         <div id="twofactor-contact-admin">
             <h2>${msg("twofactorContactAdminTitle")}</h2>
+            <#if (twofactorPhoneRefused!"")?has_content>
+            <p id="twofactor-phone-refused">${msg("twofactorContactAdminRefused", twofactorPhoneRefused)}
+                ${msg(twofactorPhoneProblem, twofactorPhoneProblemCountry!"", twofactorPhoneProblemCountries!"")}</p>
+            <#else>
             <p>${msg("twofactorContactAdminText")}</p>
+            </#if>
             <p>${msg("twofactorContactAdminAction")}</p>
         </div>
         <div class="twofactor-actions">

@@ -7,9 +7,10 @@ import dev.keycloaktwofactor.policy.Deauthorizer;
 import dev.keycloaktwofactor.policy.FlowBinding;
 import dev.keycloaktwofactor.policy.InvalidSettingException;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import dev.keycloaktwofactor.phone.PhoneNumberException;
 import dev.keycloaktwofactor.phone.PhoneNumbers;
+import dev.keycloaktwofactor.phone.PhonePolicy;
 import dev.keycloaktwofactor.phone.PhoneRecord;
-import dev.keycloaktwofactor.sms.PhoneMask;
 import dev.keycloaktwofactor.sms.SmsGateway;
 import org.keycloak.Config;
 import org.keycloak.events.admin.OperationType;
@@ -73,8 +74,11 @@ public class TwoFactorAdminResource {
         auth.realm().requireManageRealm();
         TwoFactorSettings current = TwoFactorSettings.of(realm);
         TwoFactorSettings next;
+        PhonePolicy phones;
         try {
-            next = current.merge(parse(body));
+            JsonNode json = parse(body);
+            next = current.merge(json.isObject() ? ((com.fasterxml.jackson.databind.node.ObjectNode) json.deepCopy()).without(PhonePolicy.FIELDS) : json);
+            phones = PhonePolicy.of(realm).merge(json);
             checkAllowedChange(current, next);
         } catch (InvalidSettingException e) {
             return badRequest(e);
@@ -91,6 +95,7 @@ public class TwoFactorAdminResource {
             return badRequest(e);
         }
         next.writeTo(realm);
+        phones.writeTo(realm);
 
         Map<String, Object> answer = representation(next);
         if (firstEnablement) {
@@ -163,11 +168,24 @@ public class TwoFactorAdminResource {
         return json(Response.Status.OK, answer);
     }
 
-    private static Map<String, Object> twoFactorState(UserModel user) {
+    /** The library's regions with their calling codes, for the Security page's country picker. */
+    @GET
+    @Path("phone-regions")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response phoneRegions() {
+        auth.realm().requireViewRealm();
+        return json(Response.Status.OK, Map.of("regions", PhonePolicy.regions()));
+    }
+
+    private Map<String, Object> twoFactorState(UserModel user) {
         Map<String, Object> state = new LinkedHashMap<>();
         PhoneRecord phone = PhoneRecord.of(user);
         // masked: full numbers never appear in API answers (the stored E.164 value is in Keycloak's own user representation)
-        state.put("phoneNumber", phone.number() == null ? null : PhoneMask.mask(phone.number()));
+        state.put("phoneNumber", phone.number() == null ? null : PhoneNumbers.masked(phone.number()));
+        // a number the realm's phone rules refuse (stored before they changed) gets no codes: say why
+        PhoneNumberException refused = phone.number() == null ? null : PhonePolicy.of(realm).problemOf(phone.number()).orElse(null);
+        state.put("phoneProblem", refused == null ? null : refused.problem().code());
+        state.put("phoneProblemText", refused == null ? null : refused.getMessage());
         state.put("phoneVerified", phone.confirmed());
         state.put("phoneVerifiedBy", phone.confirmedBy());
         state.put("totpConfigured", user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).findAny().isPresent());
@@ -204,7 +222,7 @@ public class TwoFactorAdminResource {
             if (!json.isObject() || value == null || !value.isTextual()) {
                 throw new InvalidSettingException(PhoneNumbers.FIELD, "The body must be {\"phoneNumber\": \"+14155550100\"}.");
             }
-            number = PhoneNumbers.parse(value.asText());
+            number = PhonePolicy.of(realm).parse(value.asText());
         } catch (InvalidSettingException e) {
             return badRequest(e);
         }
@@ -251,6 +269,10 @@ public class TwoFactorAdminResource {
         if (number == null) {
             return badRequest(new InvalidSettingException(PhoneNumbers.FIELD, "The user has no phone number to confirm."));
         }
+        PhoneNumberException refused = PhonePolicy.of(realm).problemOf(number).orElse(null);
+        if (refused != null) {
+            return badRequest(refused);
+        }
         PhoneRecord.confirm(user, "admin");
         UserNotice.PHONE_CONFIRMED.sendAboutPhone(session, realm, user, number, "admin");
         adminEvent.operation(OperationType.ACTION).resource(ResourceType.USER)
@@ -288,7 +310,9 @@ public class TwoFactorAdminResource {
     }
 
     private Map<String, Object> representation(TwoFactorSettings settings) {
-        return settings.toRepresentation(smsAvailable(settings));
+        Map<String, Object> out = settings.toRepresentation(smsAvailable(settings));
+        PhonePolicy.of(realm).putInto(out);
+        return out;
     }
 
     private UserModel user(String id) {
@@ -316,6 +340,9 @@ public class TwoFactorAdminResource {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("error", e.getMessage());
         error.put("field", e.field());
+        if (e instanceof PhoneNumberException p) {
+            error.put("code", p.problem().code());
+        }
         return json(Response.Status.BAD_REQUEST, error);
     }
 

@@ -25,6 +25,10 @@ public interface CodeChannel {
         return null;
     }
 
+    /** Adds to that page why a destination on file cannot be used, if it can say. */
+    default void describeMissingDestination(CodeStep step, org.keycloak.forms.login.LoginFormsProvider page) {
+    }
+
     /** Message key of the page shown when delivery failed. */
     String deliveryFailedMessage();
 

@@ -67,8 +67,10 @@ public class CodeFactor implements SecondFactor {
         String destination = channel.destination(context);
         if (destination == null) {
             context.event().user(context.user()).error("twofactor_no_" + channel.id());
+            LoginFormsProvider page = context.form();
+            channel.describeMissingDestination(context, page);
             context.challenge(channel.missingDestinationTemplate() != null
-                    ? context.form().createForm(channel.missingDestinationTemplate())
+                    ? page.createForm(channel.missingDestinationTemplate())
                     : messagePage(context, channel.missingDestinationMessage()));
             return;
         }

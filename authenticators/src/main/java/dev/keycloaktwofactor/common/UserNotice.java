@@ -1,6 +1,6 @@
 package dev.keycloaktwofactor.common;
 
-import dev.keycloaktwofactor.sms.PhoneMask;
+import dev.keycloaktwofactor.phone.PhoneNumbers;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
@@ -32,12 +32,12 @@ public enum UserNotice {
     }
 
     /**
-     * A notice about the user's phone number, shown masked (last digits only); {@code number} null means it was
+     * A notice about the user's phone number, shown masked in international format (country code and last digits); {@code number} null means it was
      * removed. {@code by} says who confirmed ("self" by SMS, otherwise an admin); null where it does not apply.
      */
     public void sendAboutPhone(KeycloakSession session, RealmModel realm, UserModel user, String number, String by) {
         Map<String, Object> attributes = new HashMap<>();
-        attributes.put("phone", number == null ? null : PhoneMask.mask(number));
+        attributes.put("phone", number == null ? null : PhoneNumbers.masked(number));
         if (by != null) {
             attributes.put("by", by);
         }

@@ -4,9 +4,7 @@ import dev.keycloaktwofactor.code.CodeFactor;
 import dev.keycloaktwofactor.code.CodePurpose;
 import dev.keycloaktwofactor.code.CodeStep;
 import dev.keycloaktwofactor.common.UserNotice;
-import dev.keycloaktwofactor.policy.InvalidSettingException;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
-import dev.keycloaktwofactor.sms.PhoneMask;
 import dev.keycloaktwofactor.sms.SmsChannel;
 import org.keycloak.Config;
 import org.keycloak.authentication.InitiatedActionSupport;
@@ -85,9 +83,11 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
         if (form.containsKey("send")) {
             String number;
             try {
-                number = PhoneNumbers.parse(form.getFirst(PhoneNumbers.FIELD));
-            } catch (InvalidSettingException e) {
-                context.challenge(enterPage(context, new FormMessage(PhoneNumbers.FIELD, "twofactorPhoneInvalid")));
+                number = PhonePolicy.of(context.getRealm()).parse(form.getFirst(PhoneNumbers.FIELD));
+            } catch (PhoneNumberException e) {
+                // the page says what is wrong with the number: landline, toll-free, a country the realm does not text...
+                context.challenge(enterPage(context, new FormMessage(PhoneNumbers.FIELD, e.problem().messageKey(),
+                        e.parameters(context.getSession().getContext().resolveLocale(context.getUser())).toArray())));
                 return;
             }
             if (!number.equals(context.getAuthenticationSession().getAuthNote(SmsChannel.PENDING_NUMBER_NOTE))) {
@@ -100,6 +100,15 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
         String pending = context.getAuthenticationSession().getAuthNote(SmsChannel.PENDING_NUMBER_NOTE);
         if (pending == null) {
             context.challenge(enterPage(context, null));
+            return;
+        }
+        PhoneNumberException refused = PhonePolicy.of(context.getRealm()).problemOf(pending).orElse(null);
+        if (refused != null) {
+            // the realm's rules changed since the code was sent: the number is not confirmed, the user picks another
+            CONFIRM_CODE.forget(step);
+            context.getAuthenticationSession().removeAuthNote(SmsChannel.PENDING_NUMBER_NOTE);
+            context.challenge(enterPage(context, new FormMessage(PhoneNumbers.FIELD, refused.problem().messageKey(),
+                    refused.parameters(context.getSession().getContext().resolveLocale(user)).toArray())));
             return;
         }
         if (CONFIRM_CODE.handle(step, settings)) {
@@ -126,7 +135,7 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
         PhoneRecord phone = PhoneRecord.of(context.getUser());
         String pending = context.getAuthenticationSession().getAuthNote(SmsChannel.PENDING_NUMBER_NOTE);
         return form.setAttribute("twofactorPhoneState", "enter")
-                .setAttribute("twofactorPhoneValue", pending != null ? pending : phone.number() == null ? "" : phone.number())
+                .setAttribute("twofactorPhoneValue", PhoneNumbers.international(pending != null ? pending : phone.number() == null ? "" : phone.number()))
                 .createForm(TEMPLATE);
     }
 
@@ -136,7 +145,7 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
             form.setSuccess(message.getMessage());
         }
         return form.setAttribute("twofactorPhoneState", "confirmed")
-                .setAttribute("twofactorPhoneMasked", PhoneMask.mask(PhoneRecord.of(context.getUser()).number()))
+                .setAttribute("twofactorPhoneMasked", PhoneNumbers.masked(PhoneRecord.of(context.getUser()).number()))
                 .createForm(TEMPLATE);
     }
 

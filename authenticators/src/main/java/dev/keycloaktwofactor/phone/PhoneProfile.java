@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Declares the phone attributes in the realm's user profile, so that Keycloak itself shows and guards them:
- * admins see and edit the number (E.164 enforced by a pattern) and the confirmation flag; users see both, and
+ * admins see and edit the number (the realm's phone rules enforced by {@link PhoneNumberValidator}) and the confirmation flag; users see both, and
  * change their own number only through the confirm-phone action; the bookkeeping attributes are admin-view only.
  */
 public final class PhoneProfile {
@@ -35,11 +35,21 @@ public final class PhoneProfile {
 
     private static void declare(UserProfileProvider profile) {
         UPConfig config = profile.getConfiguration();
-        if (config.getAttribute(PhoneRecord.NUMBER) != null && config.getAttribute(PhoneRecord.VERIFIED_FOR) != null) {
+        UPAttribute declared = config.getAttribute(PhoneRecord.NUMBER);
+        if (declared != null && config.getAttribute(PhoneRecord.VERIFIED_FOR) != null) {
+            // declared before the phone rules existed (a regular expression for E.164): the rules replace it
+            if (declared.getValidations() == null || !declared.getValidations().containsKey(PhoneNumberValidator.ID)) {
+                Map<String, Map<String, Object>> validations = new java.util.HashMap<>(
+                        declared.getValidations() == null ? Map.of() : declared.getValidations());
+                validations.remove("pattern");
+                validations.put(PhoneNumberValidator.ID, Map.of());
+                declared.setValidations(validations);
+                profile.setConfiguration(config);
+            }
             return;
         }
         UPAttribute number = attribute(PhoneRecord.NUMBER, "${twofactorPhoneNumberLabel}", ADMIN_AND_USER, ADMIN);
-        number.addValidation("pattern", Map.of("pattern", PhoneNumbers.E164.pattern(), "error-message", "twofactorPhoneInvalid"));
+        number.addValidation(PhoneNumberValidator.ID, Map.of());
         number.setAnnotations(Map.of("inputType", "html5-tel", "inputTypePlaceholder", "+14155550100"));
         config.addOrReplaceAttribute(number);
         // confirmed through the confirm-phone action (SMS) or an admin's confirm call, never by editing the flag

@@ -4,11 +4,15 @@ import dev.keycloaktwofactor.code.CodeChannel;
 import dev.keycloaktwofactor.code.CodeDeliveryException;
 import dev.keycloaktwofactor.code.CodePurpose;
 import dev.keycloaktwofactor.code.CodeStep;
+import dev.keycloaktwofactor.phone.PhoneNumberException;
+import dev.keycloaktwofactor.phone.PhoneNumbers;
+import dev.keycloaktwofactor.phone.PhonePolicy;
 import dev.keycloaktwofactor.phone.PhoneRecord;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.theme.Theme;
 
 import java.text.MessageFormat;
@@ -18,7 +22,9 @@ import java.util.function.Function;
 
 /**
  * Codes by text message through the server's SMS gateway. For sign-in the code goes only to the user's confirmed
- * number; when confirming a number, to the number being confirmed.
+ * number; when confirming a number, to the number being confirmed. Either only while the realm's phone rules
+ * ({@link PhonePolicy}: a valid mobile number in one of the SMS countries) accept it: a number stored before the
+ * rules or the lists changed is never texted.
  */
 public class SmsChannel implements CodeChannel {
 
@@ -36,13 +42,16 @@ public class SmsChannel implements CodeChannel {
     public static SmsChannel toConfirmedNumber() {
         return new SmsChannel(step -> {
             PhoneRecord phone = PhoneRecord.of(step.user());
-            return phone.confirmed() ? phone.number() : null;
+            return phone.confirmed() && PhonePolicy.of(step.realm()).permits(phone.number()) ? phone.number() : null;
         }, true);
     }
 
     /** Confirmation codes: the number the user asked to confirm, kept in the login attempt. */
     public static SmsChannel toPendingNumber() {
-        return new SmsChannel(step -> step.authSession().getAuthNote(PENDING_NUMBER_NOTE), false);
+        return new SmsChannel(step -> {
+            String pending = step.authSession().getAuthNote(PENDING_NUMBER_NOTE);
+            return pending != null && PhonePolicy.of(step.realm()).permits(pending) ? pending : null;
+        }, false);
     }
 
     @Override
@@ -57,7 +66,7 @@ public class SmsChannel implements CodeChannel {
 
     @Override
     public String masked(String number) {
-        return PhoneMask.mask(number);
+        return PhoneNumbers.masked(number);
     }
 
     @Override
@@ -70,6 +79,22 @@ public class SmsChannel implements CodeChannel {
         return forLogin ? "twofactor-contact-admin.ftl" : null;
     }
 
+    /** A confirmed number the realm's rules now refuse: the page says which number and why. */
+    @Override
+    public void describeMissingDestination(CodeStep step, LoginFormsProvider page) {
+        PhoneRecord phone = PhoneRecord.of(step.user());
+        if (!forLogin || !phone.confirmed()) {
+            return;
+        }
+        PhonePolicy.of(step.realm()).problemOf(phone.number()).ifPresent(problem -> {
+            java.util.List<String> params = problem.parameters(step.session().getContext().resolveLocale(step.user()));
+            page.setAttribute("twofactorPhoneRefused", PhoneNumbers.masked(phone.number()))
+                    .setAttribute("twofactorPhoneProblem", problem.problem().messageKey())
+                    .setAttribute("twofactorPhoneProblemCountry", params.get(0))
+                    .setAttribute("twofactorPhoneProblemCountries", params.get(1));
+        });
+    }
+
     @Override
     public String deliveryFailedMessage() {
         return "twofactorSmsFailed";
@@ -80,6 +105,11 @@ public class SmsChannel implements CodeChannel {
                         CodePurpose purpose, TwoFactorSettings settings) throws CodeDeliveryException {
         SmsSender sender = SmsGateway.sender(session).orElseThrow(() ->
                 new CodeDeliveryException("no SMS gateway is configured on this server", null));
+        // the last gate before the gateway, whichever page asked for the text
+        PhoneNumberException refused = PhonePolicy.of(realm).problemOf(to).orElse(null);
+        if (refused != null) {
+            throw new CodeDeliveryException("the realm's phone rules refuse the number: " + refused.problem().code(), null);
+        }
         try {
             sender.send(to, text(session, realm, user, code, purpose, settings));
         } catch (SmsDeliveryException e) {
