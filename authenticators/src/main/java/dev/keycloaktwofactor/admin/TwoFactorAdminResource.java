@@ -11,6 +11,7 @@ import dev.keycloaktwofactor.phone.PhoneNumbers;
 import dev.keycloaktwofactor.phone.PhoneRecord;
 import dev.keycloaktwofactor.sms.PhoneMask;
 import dev.keycloaktwofactor.sms.SmsGateway;
+import dev.keycloaktwofactor.support.SupportAccess;
 import org.keycloak.Config;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
@@ -62,6 +63,7 @@ public class TwoFactorAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response getSettings() {
         auth.realm().requireViewRealm();
+        SupportAccess.endIfOverdue(session, realm);
         return json(Response.Status.OK, representation(TwoFactorSettings.of(realm)));
     }
 
@@ -73,8 +75,11 @@ public class TwoFactorAdminResource {
         auth.realm().requireManageRealm();
         TwoFactorSettings current = TwoFactorSettings.of(realm);
         TwoFactorSettings next;
+        Integer supportMinutes;
         try {
-            next = current.merge(parse(body));
+            JsonNode parsed = parse(body);
+            supportMinutes = SupportAccess.takeMinutes(realm, parsed);
+            next = current.merge(parsed);
             checkAllowedChange(current, next);
         } catch (InvalidSettingException e) {
             return badRequest(e);
@@ -91,6 +96,14 @@ public class TwoFactorAdminResource {
             return badRequest(e);
         }
         next.writeTo(realm);
+        if (supportMinutes != null) {
+            try {
+                SupportAccess.change(session, realm, supportMinutes, auth.adminAuth().getUser(), adminEvent);
+            } catch (InvalidSettingException e) {
+                session.getTransactionManager().setRollbackOnly();
+                return badRequest(e);
+            }
+        }
 
         Map<String, Object> answer = representation(next);
         if (firstEnablement) {
@@ -288,7 +301,10 @@ public class TwoFactorAdminResource {
     }
 
     private Map<String, Object> representation(TwoFactorSettings settings) {
-        return settings.toRepresentation(smsAvailable(settings));
+        Map<String, Object> out = settings.toRepresentation(smsAvailable(settings));
+        java.time.Instant supportUntil = SupportAccess.until(realm);
+        out.put(SupportAccess.UNTIL, supportUntil == null ? null : supportUntil.toString());
+        return out;
     }
 
     private UserModel user(String id) {

@@ -1,6 +1,8 @@
 package dev.keycloaktwofactor.policy;
 
 import dev.keycloaktwofactor.code.SendCaps;
+import dev.keycloaktwofactor.support.SupportAccessExpiry;
+import dev.keycloaktwofactor.support.SupportOptions;
 import dev.keycloaktwofactor.totp.SetupAppCredentialProvider;
 import org.keycloak.Config;
 import org.keycloak.provider.ProviderConfigProperty;
@@ -38,20 +40,24 @@ public class TwoFactorAuthenticatorFactory extends PolicyStepFactory implements 
     public void init(Config.Scope config) {
         super.init(config);
         SendCaps.configure(config);
+        SupportOptions.configure(config);
     }
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return SendCaps.metadata();
+        return java.util.stream.Stream.concat(SendCaps.metadata().stream(), SupportOptions.metadata().stream()).toList();
     }
 
     @Override
     public Map<String, String> getOperationalInfo() {
-        return SendCaps.current().asInfo();
+        Map<String, String> info = new java.util.LinkedHashMap<>(SendCaps.current().asInfo());
+        info.putAll(SupportOptions.current().asInfo());
+        return info;
     }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(event -> PolicyReconciler.onEvent(factory, event));
+        factory.register(event -> SupportAccessExpiry.onEvent(factory, event));
     }
 }
