@@ -61,6 +61,14 @@ public final class SupportAccess {
      * @return the minutes asked for, or null when the body does not ask
      */
     public static Integer takeMinutes(RealmModel realm, JsonNode body) {
+        Integer minutes = takeMinutes(body);
+        if (minutes != null && minutes > 0 && isMaster(realm)) {
+            throw new InvalidSettingException(MINUTES, "Support access is for the realms of customers; the master realm is the operator's own.");
+        }
+        return minutes;
+    }
+
+    static Integer takeMinutes(JsonNode body) {
         if (!(body instanceof ObjectNode object)) {
             return null;
         }
@@ -71,9 +79,6 @@ public final class SupportAccess {
         }
         if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 0 || n.intValue() > MOST_MINUTES) {
             throw new InvalidSettingException(MINUTES, MINUTES + " must be a whole number from 0 (off) to " + MOST_MINUTES + " (7 days).");
-        }
-        if (n.intValue() > 0 && isMaster(realm)) {
-            throw new InvalidSettingException(MINUTES, "Support access is for the realms of customers; the master realm is the operator's own.");
         }
         return n.intValue();
     }
