@@ -47,7 +47,9 @@ enum SupportNotice {
         if (session.getContext().getRealm() == null) {
             session.getContext().setRealm(realm); // a scheduled run has no request realm; the templates need one
         }
-        String realmName = realm.getDisplayName() == null || realm.getDisplayName().isBlank() ? realm.getName() : realm.getDisplayName();
+        // as Keycloak's email layout names the realm in the body, so subject and body agree
+        String realmName = realm.getDisplayName() == null || realm.getDisplayName().isBlank()
+                ? org.keycloak.common.util.ObjectUtil.capitalize(realm.getName()) : realm.getDisplayName();
         for (UserModel admin : admins(session, realm)) {
             Map<String, Object> body = new HashMap<>();
             body.put("until", until == null ? "" : WHEN.format(until));

@@ -87,12 +87,23 @@ class SupportAccessIT {
         return r;
     }
 
+    private static JsonNode settings(TestRealm r) {
+        AdminClient master = AdminClient.master(kc);
+        return master.ok(master.get("/" + r.name + "/twofactor/settings"));
+    }
+
+    /** The realm's name as Keycloak's email layout writes it when the realm has no display name. */
+    private static String shownName(TestRealm r) {
+        return Character.toUpperCase(r.name.charAt(0)) + r.name.substring(1);
+    }
+
     private static AdminClient boss(TestRealm r) {
         return AdminClient.passwordGrant(kc, r.name, "boss", "boss-pw");
     }
 
     /** The roles of the realm's {@code {realm}-realm} client in master that the support group holds. */
     private static List<String> supportRolesIn(TestRealm r) {
+        AdminClient master = AdminClient.master(kc); // master's tokens live 60 s, and some tests wait longer
         String app = master.ok(master.get("/master/clients?clientId=" + r.name + "-realm")).get(0).get("id").asText();
         List<String> names = new ArrayList<>();
         for (JsonNode role : master.ok(master.get("/master/groups/" + supportGroupId + "/role-mappings/clients/" + app))) {
@@ -102,8 +113,9 @@ class SupportAccessIT {
     }
 
     private static List<JsonNode> supportEvents(TestRealm r) {
+        AdminClient master = AdminClient.master(kc);
         List<JsonNode> events = new ArrayList<>();
-        for (JsonNode e : r.admin.ok(r.admin.get("/" + r.name + "/admin-events?operationTypes=ACTION&max=100"))) {
+        for (JsonNode e : master.ok(master.get("/" + r.name + "/admin-events?operationTypes=ACTION&max=100"))) {
             if ("twofactor/support-access".equals(e.path("resourcePath").asText())) {
                 events.add(e);
             }
@@ -119,6 +131,14 @@ class SupportAccessIT {
 
         assertThat(support.get("/" + r.name + "/users").status()).as("before: nothing").isEqualTo(403);
         assertThat(r.settings().get("supportAccessUntil").isNull()).isTrue();
+
+        // a second admin who reads Russian
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("internationalizationEnabled", true, "supportedLocales", List.of("en", "ru"), "defaultLocale", "en")));
+        String ruAdmin = r.addUser("rukovoditel", "ru-pw");
+        r.makeRealmAdmin(ruAdmin);
+        JsonNode ruUser = r.admin.ok(r.admin.get("/" + r.name + "/users/" + ruAdmin));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) ruUser).set("attributes", Json.parse("{\"locale\": [\"ru\"]}"));
+        r.admin.ok(r.admin.put("/" + r.name + "/users/" + ruAdmin, ruUser));
 
         AdminClient boss = boss(r);
         Instant before = Instant.now();
@@ -155,10 +175,15 @@ class SupportAccessIT {
 
         // the realm's admins were told who and until when
         CaughtMail started = kc.mail().awaitMessageTo(r.email("boss"), Duration.ofSeconds(20));
-        assertThat(started.subject()).isEqualTo(r.name + ": technical support can view the realm");
-        assertThat(started.text()).contains("boss allowed the operator's technical support to view the realm " + r.name + " until ")
+        assertThat(started.subject()).isEqualTo(shownName(r) + ": technical support can view the realm");
+        assertThat(started.text()).contains("boss allowed the operator's technical support to view the realm " + shownName(r) + " until ")
                 .contains(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC).format(until))
                 .contains("cannot change anything").contains("ends by itself");
+
+        CaughtMail startedRu = kc.mail().awaitMessageTo(r.email("rukovoditel"), Duration.ofSeconds(20));
+        assertThat(startedRu.subject()).isEqualTo(shownName(r) + ": техподдержке открыт просмотр realm");
+        assertThat(startedRu.text()).contains("boss разрешил(а) технической поддержке оператора просматривать realm " + shownName(r) + " до ")
+                .contains("Изменять что-либо и входить от имени пользователей они не могут.");
 
         // Stop: access goes at once, for the same token
         JsonNode stopped = boss.ok(r.putSettings(boss, Map.of("supportAccessMinutes", 0)));
@@ -167,9 +192,14 @@ class SupportAccessIT {
         assertThat(support.get("/" + r.name).status()).isEqualTo(403);
         assertThat(supportRolesIn(r)).isEmpty();
         CaughtMail ended = kc.mail().awaitMessageTo(r.email("boss"), Duration.ofSeconds(20));
-        assertThat(ended.subject()).isEqualTo(r.name + ": technical support access ended");
-        assertThat(ended.text()).contains("boss stopped technical support access to the realm " + r.name)
+        assertThat(ended.subject()).isEqualTo(shownName(r) + ": technical support access ended");
+        assertThat(ended.text()).contains("boss stopped technical support access to the realm " + shownName(r))
                 .contains("Support can no longer view the realm.");
+
+        assertThat(kc.mail().awaitMessageTo(r.email("rukovoditel"), Duration.ofSeconds(20)).subject())
+                .isEqualTo(shownName(r) + ": доступ техподдержки закрыт");
+        assertThat(kc.mail().messages()).as("a user who is not an admin of the realm is not told")
+                .noneMatch(m -> m.to().equalsIgnoreCase(r.email("agent")));
 
         // one admin event for each, naming the admin who acted
         List<JsonNode> events = supportEvents(r);
@@ -207,18 +237,18 @@ class SupportAccessIT {
         }
         assertThat(roles).as("the scheduled run removed the group's roles").isEmpty();
         assertThat(Instant.now()).isAfterOrEqualTo(until);
-        assertThat(support.get("/" + r.name + "/users").status()).isEqualTo(403);
+        assertThat(as(supporter).get("/" + r.name + "/users").status()).isEqualTo(403);
 
         CaughtMail ended = kc.mail().awaitMessageTo(r.email("boss"), Duration.ofSeconds(20));
-        assertThat(ended.subject()).isEqualTo(r.name + ": technical support access ended");
-        assertThat(ended.text()).contains("Technical support access to the realm " + r.name + " ended at ")
+        assertThat(ended.subject()).isEqualTo(shownName(r) + ": technical support access ended");
+        assertThat(ended.text()).contains("Technical support access to the realm " + shownName(r) + " ended at ")
                 .contains("as scheduled").contains("Support can no longer view the realm.");
         List<JsonNode> events = supportEvents(r);
         assertThat(events).hasSize(2);
         JsonNode offWhat = Json.parse(events.get(0).get("representation").asText());
         assertThat(offWhat.get("supportAccess").asText()).isEqualTo("off");
         assertThat(offWhat.get("reason").asText()).isEqualTo("expired");
-        assertThat(r.settings().get("supportAccessUntil").isNull()).isTrue();
+        assertThat(settings(r).get("supportAccessUntil").isNull()).isTrue();
     }
 
     @Test

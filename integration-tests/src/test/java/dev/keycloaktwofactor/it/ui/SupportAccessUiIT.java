@@ -72,6 +72,7 @@ class SupportAccessUiIT {
         assertThat(ui.find("#support-form").getText()).contains("1 hour", "4 hours", "24 hours", "3 days", "Other:");
 
         ui.click("label[for=support-240]");
+        ui.element("support-access-off", "#support-card");
         Instant before = Instant.now();
         ui.click("#support-start");
         String status = ui.visible("#support-status").getText();
