@@ -44,22 +44,29 @@ enum SupportNotice {
     }
 
     void sendToAdmins(KeycloakSession session, RealmModel realm, Instant until, String by) {
-        if (session.getContext().getRealm() == null) {
-            session.getContext().setRealm(realm); // a scheduled run has no request realm; the templates need one
-        }
-        // as Keycloak's email layout names the realm in the body, so subject and body agree
-        String realmName = realm.getDisplayName() == null || realm.getDisplayName().isBlank()
-                ? org.keycloak.common.util.ObjectUtil.capitalize(realm.getName()) : realm.getDisplayName();
-        for (UserModel admin : admins(session, realm)) {
-            Map<String, Object> body = new HashMap<>();
-            body.put("until", until == null ? "" : WHEN.format(until));
-            body.put("by", by == null ? "" : by);
-            body.put("supportGroup", SupportOptions.current().group());
-            try {
-                session.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(admin)
-                        .send(subjectKey, List.of(realmName), template, body);
-            } catch (EmailException | RuntimeException e) {
-                LOG.warnf("Could not send the support access notice to admin %s of realm '%s': %s", admin.getId(), realm.getName(), e.getMessage());
+        // the admins' language is resolved against the session's realm: in a scheduled run there is none (or the
+        // previous realm of the same run), so it is this realm while the notices go out
+        RealmModel previous = session.getContext().getRealm();
+        session.getContext().setRealm(realm);
+        try {
+            // as Keycloak's email layout names the realm in the body, so subject and body agree
+            String realmName = realm.getDisplayName() == null || realm.getDisplayName().isBlank()
+                    ? org.keycloak.common.util.ObjectUtil.capitalize(realm.getName()) : realm.getDisplayName();
+            for (UserModel admin : admins(session, realm)) {
+                Map<String, Object> body = new HashMap<>();
+                body.put("until", until == null ? "" : WHEN.format(until));
+                body.put("by", by == null ? "" : by);
+                body.put("supportGroup", SupportOptions.current().group());
+                try {
+                    session.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(admin)
+                            .send(subjectKey, List.of(realmName), template, body);
+                } catch (EmailException | RuntimeException e) {
+                    LOG.warnf("Could not send the support access notice to admin %s of realm '%s': %s", admin.getId(), realm.getName(), e.getMessage());
+                }
+            }
+        } finally {
+            if (previous != null) {
+                session.getContext().setRealm(previous);
             }
         }
     }

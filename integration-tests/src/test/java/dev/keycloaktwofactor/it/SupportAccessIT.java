@@ -252,6 +252,36 @@ class SupportAccessIT {
     }
 
     @Test
+    void aWindowTheScheduledRunMissedEndsOnTheFirstReadAfterIt() throws InterruptedException {
+        TestRealm r = customerRealm("support-read");
+        AdminClient boss = boss(r);
+        Instant until = Instant.parse(boss.ok(r.putSettings(boss, Map.of("supportAccessMinutes", 1))).get("supportAccessUntil").asText());
+        kc.mail().awaitMessageTo(r.email("boss"), Duration.ofSeconds(20)); // the start
+        // the scheduled run starts from the group's role mappings: with them gone (the operator tidied the group by
+        // hand) it has nothing to go on, as when runs are missed; the window itself is still recorded
+        AdminClient master = AdminClient.master(kc);
+        String app = master.ok(master.get("/master/clients?clientId=" + r.name + "-realm")).get(0).get("id").asText();
+        JsonNode held = master.ok(master.get("/master/groups/" + supportGroupId + "/role-mappings/clients/" + app));
+        assertThat(held).isNotEmpty();
+        HttpAnswer removed = AdminClient.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        kc.baseUrl() + "/admin/realms/master/groups/" + supportGroupId + "/role-mappings/clients/" + app))
+                .header("Authorization", "Bearer " + master.token()).header("Content-Type", "application/json")
+                .method("DELETE", java.net.http.HttpRequest.BodyPublishers.ofString(Json.write(held))).build());
+        assertThat(removed.status()).as(removed.toString()).isEqualTo(204);
+
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), until).toMillis()) + ExtraServerOptions.SUPPORT_CHECK_SECONDS * 2000L);
+        JsonNode read = settings(r);
+        assertThat(read.get("supportAccessUntil").isNull()).isTrue();
+
+        CaughtMail ended = kc.mail().awaitMessageTo(r.email("boss"), Duration.ofSeconds(20));
+        assertThat(ended.subject()).isEqualTo(shownName(r) + ": technical support access ended");
+        assertThat(ended.text()).contains("ended at ").contains("as scheduled");
+        JsonNode offWhat = Json.parse(supportEvents(r).get(0).get("representation").asText());
+        assertThat(offWhat.get("reason").asText()).isEqualTo("expired");
+        assertThat(supportRolesIn(r)).isEmpty();
+    }
+
+    @Test
     void onlyAnAdminWithManageRealmOfThatRealmTurnsItOn() {
         TestRealm target = customerRealm("support-target");
         TestRealm other = customerRealm("support-other");
