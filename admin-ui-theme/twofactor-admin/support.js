@@ -30,10 +30,11 @@ export function timeLeft(ms) {
   return parts.join(" ");
 }
 
-/** 18:00 today, otherwise the date too. */
+/** 18:00 today, otherwise the date too (a 24-hour clock in both languages). */
 function endText(until) {
   const sameDay = until.toDateString() === new Date().toDateString();
-  const options = sameDay ? { hour: "2-digit", minute: "2-digit" } : { day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" };
+  const clock = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  const options = sameDay ? clock : { day: "numeric", month: "long", ...clock };
   return new Intl.DateTimeFormat(language(), options).format(until);
 }
 
