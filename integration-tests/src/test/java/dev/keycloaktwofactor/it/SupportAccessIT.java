@@ -27,7 +27,6 @@ class SupportAccessIT {
     private static final String PASSWORD = "support-pw";
 
     private static KeycloakServer kc;
-    private static AdminClient master;
     private static String supportGroupId;
     /** A member of the configured group. */
     private static String supporter;
@@ -38,7 +37,6 @@ class SupportAccessIT {
     @BeforeAll
     static void operatorSetsUpSupport() {
         kc = KeycloakServer.get();
-        master = AdminClient.master(kc);
         supportGroupId = masterGroup(ExtraServerOptions.SUPPORT_GROUP);
         supporter = masterUser("support", supportGroupId);
         otherStaff = masterUser("helpdesk", masterGroup("it-other-staff"));
@@ -46,6 +44,7 @@ class SupportAccessIT {
     }
 
     private static String masterGroup(String name) {
+        AdminClient master = master();
         JsonNode found = master.ok(master.get("/master/groups?exact=true&search=" + name));
         for (JsonNode g : found) {
             if (g.get("name").asText().equals(name)) {
@@ -67,11 +66,17 @@ class SupportAccessIT {
         user.put("firstName", prefix);
         user.put("lastName", "Operator");
         user.put("credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false)));
+        AdminClient master = master();
         HttpAnswer created = master.post("/master/users", user);
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String id = master.ok(master.get("/master/users?exact=true&username=" + username)).get(0).get("id").asText();
         master.ok(master.put("/master/users/" + id + "/groups/" + groupId, Map.of()));
         return username;
+    }
+
+    /** A fresh token of the master realm's admin: master's tokens live 60 s, and some tests here wait longer. */
+    private static AdminClient master() {
+        return AdminClient.master(kc);
     }
 
     private static AdminClient as(String masterUsername) {
@@ -88,7 +93,7 @@ class SupportAccessIT {
     }
 
     private static JsonNode settings(TestRealm r) {
-        AdminClient master = AdminClient.master(kc);
+        AdminClient master = master();
         return master.ok(master.get("/" + r.name + "/twofactor/settings"));
     }
 
@@ -103,7 +108,7 @@ class SupportAccessIT {
 
     /** The roles of the realm's {@code {realm}-realm} client in master that the support group holds. */
     private static List<String> supportRolesIn(TestRealm r) {
-        AdminClient master = AdminClient.master(kc); // master's tokens live 60 s, and some tests wait longer
+        AdminClient master = master();
         String app = master.ok(master.get("/master/clients?clientId=" + r.name + "-realm")).get(0).get("id").asText();
         List<String> names = new ArrayList<>();
         for (JsonNode role : master.ok(master.get("/master/groups/" + supportGroupId + "/role-mappings/clients/" + app))) {
@@ -113,7 +118,7 @@ class SupportAccessIT {
     }
 
     private static List<JsonNode> supportEvents(TestRealm r) {
-        AdminClient master = AdminClient.master(kc);
+        AdminClient master = master();
         List<JsonNode> events = new ArrayList<>();
         for (JsonNode e : master.ok(master.get("/" + r.name + "/admin-events?operationTypes=ACTION&max=100"))) {
             if ("twofactor/support-access".equals(e.path("resourcePath").asText())) {
@@ -259,7 +264,7 @@ class SupportAccessIT {
         kc.mail().awaitMessageTo(r.email("boss"), Duration.ofSeconds(20)); // the start
         // the scheduled run starts from the group's role mappings: with them gone (the operator tidied the group by
         // hand) it has nothing to go on, as when runs are missed; the window itself is still recorded
-        AdminClient master = AdminClient.master(kc);
+        AdminClient master = master();
         String app = master.ok(master.get("/master/clients?clientId=" + r.name + "-realm")).get(0).get("id").asText();
         JsonNode held = master.ok(master.get("/master/groups/" + supportGroupId + "/role-mappings/clients/" + app));
         assertThat(held).isNotEmpty();
@@ -341,13 +346,14 @@ class SupportAccessIT {
         assertThat(r.settings().get("supportAccessUntil").isNull()).isTrue();
         assertThat(as(supporter).get("/" + r.name + "/users").status()).isEqualTo(403);
 
-        HttpAnswer onMaster = master.put("/master/twofactor/settings", Map.of("supportAccessMinutes", 60));
+        HttpAnswer onMaster = master().put("/master/twofactor/settings", Map.of("supportAccessMinutes", 60));
         assertThat(onMaster.status()).isEqualTo(400);
         assertThat(onMaster.json().get("error").asText()).contains("master realm");
     }
 
     @Test
     void serverInfoShowsTheSupportOptions() {
+        AdminClient master = master();
         JsonNode info = master.ok(master.get(kc.baseUrl() + "/admin/serverinfo"));
         JsonNode options = info.at("/providers/authenticator/providers/twofactor-authenticator/operationalInfo");
         assertThat(options.get("support-group").asText()).isEqualTo(ExtraServerOptions.SUPPORT_GROUP);
