@@ -6,6 +6,7 @@ import { t, pickLanguage, setLanguage, language, translatePage } from "./i18n.js
 import { Oidc, OidcError } from "./oidc.js";
 import { Api, ApiError } from "./api.js";
 import { loadRegions, fillPhoneSettings, readPhoneSettings, wirePhoneSettings, phoneProblemNote } from "./phones.js";
+import { SupportSection } from "./support.js";
 
 const CLIENT_ID = "twofactor-admin";
 const SIGNED_OUT = "twofactor-admin.signed-out";
@@ -76,6 +77,7 @@ const oidc = new Oidc({
 });
 const api = new Api(state.serverBase, oidc);
 const realmPath = () => "/" + encodeURIComponent(state.realm);
+const support = new SupportSection({ api, realmPath, describe: (e) => describe(e), alertBox: (...a) => alertBox(...a) });
 
 // ---------------------------------------------------------------------------------------------- views
 
@@ -204,7 +206,7 @@ async function selectRealm(name) {
   state.users = { search: "", first: 0, max: PAGE_SIZE, hasMore: false, list: [], loaded: false };
   $("user-search").value = "";
   $("masthead-realm").textContent = t("realmLabel", { realm: name });
-  for (const area of ["settings-error", "save-status", "deauthorize-status", "users-status"]) {
+  for (const area of ["settings-error", "save-status", "deauthorize-status", "users-status", "support-alert"]) {
     clearAlert($(area));
   }
   clearFieldErrors();
@@ -246,6 +248,7 @@ function formatInstant(iso) {
 }
 
 function fillSettings(s) {
+  support.render(s, state.realm);
   if (!s) {
     return;
   }
@@ -675,6 +678,7 @@ function wire() {
     fillSettings(state.settings);
   });
   $("deauthorize").addEventListener("click", deauthorize);
+  support.wire();
   $("user-search-form").addEventListener("submit", (e) => {
     e.preventDefault();
     clearAlert($("users-status"));

@@ -12,6 +12,7 @@ import dev.keycloaktwofactor.phone.PhoneNumbers;
 import dev.keycloaktwofactor.phone.PhonePolicy;
 import dev.keycloaktwofactor.phone.PhoneRecord;
 import dev.keycloaktwofactor.sms.SmsGateway;
+import dev.keycloaktwofactor.support.SupportAccess;
 import org.keycloak.Config;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
@@ -63,6 +64,7 @@ public class TwoFactorAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response getSettings() {
         auth.realm().requireViewRealm();
+        SupportAccess.endIfOverdue(session, realm);
         return json(Response.Status.OK, representation(TwoFactorSettings.of(realm)));
     }
 
@@ -75,8 +77,10 @@ public class TwoFactorAdminResource {
         TwoFactorSettings current = TwoFactorSettings.of(realm);
         TwoFactorSettings next;
         PhonePolicy phones;
+        Integer supportMinutes;
         try {
             JsonNode json = parse(body);
+            supportMinutes = SupportAccess.takeMinutes(realm, json);
             next = current.merge(json.isObject() ? ((com.fasterxml.jackson.databind.node.ObjectNode) json.deepCopy()).without(PhonePolicy.FIELDS) : json);
             phones = PhonePolicy.of(realm).merge(json);
             checkAllowedChange(current, next);
@@ -96,6 +100,14 @@ public class TwoFactorAdminResource {
         }
         next.writeTo(realm);
         phones.writeTo(realm);
+        if (supportMinutes != null) {
+            try {
+                SupportAccess.change(session, realm, supportMinutes, auth.adminAuth().getUser(), adminEvent);
+            } catch (InvalidSettingException e) {
+                session.getTransactionManager().setRollbackOnly();
+                return badRequest(e);
+            }
+        }
 
         Map<String, Object> answer = representation(next);
         if (firstEnablement) {
@@ -312,6 +324,8 @@ public class TwoFactorAdminResource {
     private Map<String, Object> representation(TwoFactorSettings settings) {
         Map<String, Object> out = settings.toRepresentation(smsAvailable(settings));
         PhonePolicy.of(realm).putInto(out);
+        java.time.Instant supportUntil = SupportAccess.until(realm);
+        out.put(SupportAccess.UNTIL, supportUntil == null ? null : supportUntil.toString());
         return out;
     }
 

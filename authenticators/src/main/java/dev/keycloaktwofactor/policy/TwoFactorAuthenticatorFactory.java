@@ -4,6 +4,8 @@ import dev.keycloaktwofactor.code.SendCaps;
 import dev.keycloaktwofactor.compat.KeycloakRelease;
 import dev.keycloaktwofactor.phone.PhoneCredentialEntry;
 import dev.keycloaktwofactor.sms.SmsGateway;
+import dev.keycloaktwofactor.support.SupportAccessExpiry;
+import dev.keycloaktwofactor.support.SupportOptions;
 import dev.keycloaktwofactor.totp.SetupAppCredentialProvider;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -60,16 +62,19 @@ public class TwoFactorAuthenticatorFactory extends PolicyStepFactory implements 
     public void init(Config.Scope config) {
         super.init(config);
         SendCaps.configure(config);
+        SupportOptions.configure(config);
     }
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return SendCaps.metadata();
+        return java.util.stream.Stream.concat(SendCaps.metadata().stream(), SupportOptions.metadata().stream()).toList();
     }
 
     @Override
     public Map<String, String> getOperationalInfo() {
-        return SendCaps.current().asInfo();
+        Map<String, String> info = new java.util.LinkedHashMap<>(SendCaps.current().asInfo());
+        info.putAll(SupportOptions.current().asInfo());
+        return info;
     }
 
     @Override
@@ -81,5 +86,6 @@ public class TwoFactorAuthenticatorFactory extends PolicyStepFactory implements 
             return;
         }
         factory.register(event -> PolicyReconciler.onEvent(factory, event));
+        factory.register(event -> SupportAccessExpiry.onEvent(factory, event));
     }
 }

@@ -17,6 +17,12 @@ final class ExtraServerOptions {
     /** Not the default 30: the address-cap test then shows that the server option takes effect. */
     static final int ADDRESS_CAP = 25;
 
+    /** Not the default "twofactor-support": the support tests then show that the server option takes effect. */
+    static final String SUPPORT_GROUP = "it-support-staff";
+
+    /** Seconds between the runs that end support access windows: short, so that a 1-minute window is seen to end. */
+    static final int SUPPORT_CHECK_SECONDS = 5;
+
     private static TwilioStub twilio;
 
     private ExtraServerOptions() {
@@ -43,6 +49,8 @@ final class ExtraServerOptions {
                 "--spi-twofactor-sms--twilio--api-base-url=" + stub.baseUrl(),
                 "--spi-twofactor-sms--twilio--read-timeout-millis=2000",
                 "--spi-authenticator--twofactor-authenticator--" + "max-sends-per-address-per-hour=" + ADDRESS_CAP,
+                "--spi-authenticator--twofactor-authenticator--support-group=" + SUPPORT_GROUP,
+                "--spi-authenticator--twofactor-authenticator--support-check-interval-seconds=" + SUPPORT_CHECK_SECONDS,
                 "--proxy-headers=xforwarded",
                 "--proxy-trusted-addresses=" + TRUSTED_PROXY + "/32");
     }

@@ -1,0 +1,133 @@
+package dev.keycloaktwofactor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.support.ui.Select;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Security page's "Technical support access" section in a real browser: a realm admin allows support for one of
+ * the offered durations or a custom one, sees until when and how long is left (English and Russian), and stops it.
+ */
+class SupportAccessUiIT {
+
+    private static UiBrowser ui;
+
+    @BeforeAll
+    static void startBrowser() {
+        ui = UiBrowser.start();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (ui != null) {
+            ui.close();
+        }
+    }
+
+    @BeforeEach
+    void freshBrowser() {
+        ui.forgetEverything();
+        ui.desktop();
+    }
+
+    @AfterEach
+    void noConsoleErrors() {
+        ui.assertNoConsoleErrors();
+    }
+
+    private static String pageUrl(String realm) {
+        return KeycloakServer.get().baseUrl() + "/realms/" + realm + "/twofactor-admin/";
+    }
+
+    private static void awaitReady() {
+        ui.until("the Security page is ready", d -> "ready".equals(ui.script("return document.body && document.body.dataset.state;")));
+    }
+
+    private static Instant until(TestRealm r) {
+        JsonNode v = r.settings().get("supportAccessUntil");
+        return v == null || v.isNull() ? null : Instant.parse(v.asText());
+    }
+
+    @Test
+    void aRealmAdminAllowsSupportForFourHoursSeesTheEndAndStopsIt() {
+        TestRealm r = TestRealm.create("ui-support");
+        r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
+        ui.open(pageUrl(r.name));
+        ui.visible("#kc-form-login");
+        ui.signIn("boss", "boss-pw");
+        awaitReady();
+
+        assertThat(ui.visible("#support-card").getDomAttribute("data-support")).isEqualTo("off");
+        assertThat(ui.find("#support-on").isDisplayed()).isFalse();
+        assertThat(ui.find("#support-60").isSelected()).as("1 hour is picked to start with").isTrue();
+        assertThat(ui.find("#support-form").getText()).contains("1 hour", "4 hours", "24 hours", "3 days", "Other:");
+
+        ui.click("label[for=support-240]");
+        ui.element("support-access-off", "#support-card");
+        Instant before = Instant.now();
+        ui.click("#support-start");
+        String status = ui.visible("#support-status").getText();
+        // a 24-hour clock; the date too when the end is on another day (a run late in the evening)
+        assertThat(status).matches("Support can view this realm until ([^()]*\\D)?\\d{2}:\\d{2} \\(in (4 h|3 h 59 min)\\)");
+        assertThat(ui.visible("#support-message").getText()).contains("Support can view this realm now");
+        Instant until = until(r);
+        assertThat(until).isBetween(before.plus(Duration.ofMinutes(239)), Instant.now().plus(Duration.ofMinutes(241)));
+        assertThat(ui.find("#support-status").getDomAttribute("data-until")).isEqualTo(until.toString().replace("Z", ".000Z"));
+        ui.element("support-access", "#support-card");
+
+        // a reload shows the same, from the server
+        ui.driver.navigate().refresh();
+        awaitReady();
+        assertThat(ui.visible("#support-status").getText()).isEqualTo(status);
+
+        new Select(ui.find("#lang-select")).selectByValue("ru");
+        assertThat(ui.find("#support-status").getText())
+                .matches("Поддержка может просматривать этот realm до ([^()]*\\D)?\\d{2}:\\d{2} \\(осталось (4 ч|3 ч 59 мин)\\)");
+        assertThat(ui.find("#support-stop").getText()).isEqualTo("Остановить");
+        ui.element("support-access-ru", "#support-card");
+        new Select(ui.find("#lang-select")).selectByValue("en");
+
+        ui.click("#support-stop");
+        ui.visible("#support-form");
+        assertThat(ui.visible("#support-message").getText()).isEqualTo("Support access has ended.");
+        assertThat(ui.find("#support-card").getDomAttribute("data-support")).isEqualTo("off");
+        assertThat(until(r)).as("stopped on the server").isNull();
+    }
+
+    @Test
+    void aCustomDurationAndAnOutOfRangeOneWithTheServersWords() {
+        TestRealm r = TestRealm.create("ui-support-custom");
+        r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
+        ui.open(pageUrl(r.name));
+        ui.visible("#kc-form-login");
+        ui.signIn("boss", "boss-pw");
+        awaitReady();
+
+        assertThat(ui.find("#support-custom-amount").isEnabled()).as("only with Other:").isFalse();
+        ui.click("label[for=support-custom]");
+        ui.type("#support-custom-amount", "8");
+        new Select(ui.find("#support-custom-unit")).selectByValue("days");
+        ui.click("#support-start");
+        assertThat(ui.visible("#support-message").getText()).contains("supportAccessMinutes must be a whole number from 0 (off) to 10080");
+        assertThat(until(r)).isNull();
+
+        ui.type("#support-custom-amount", "90");
+        new Select(ui.find("#support-custom-unit")).selectByValue("minutes");
+        Instant before = Instant.now();
+        ui.click("#support-start");
+        assertThat(ui.visible("#support-status").getText()).contains("(in 1 h 30 min)");
+        assertThat(until(r)).isBetween(before.plus(Duration.ofMinutes(89)), Instant.now().plus(Duration.ofMinutes(91)));
+        ui.click("#support-stop");
+        ui.visible("#support-form");
+        assertThat(until(r)).isNull();
+    }
+}
