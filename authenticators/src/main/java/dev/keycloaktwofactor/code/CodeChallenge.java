@@ -11,12 +11,11 @@ import java.util.UUID;
 /**
  * The code pending in one login attempt (authentication session tab) for one purpose. Only its hash and expiry
  * are kept, in auth-session notes; the hash is salted with the user, the attempt, the purpose and a fresh id, so a
- * code is worth nothing anywhere else. Issuing a new code replaces (kills) the previous one. Wrong entries are
- * counted per attempt and purpose, atomically and across resends.
+ * code is worth nothing anywhere else. Issuing a new code replaces (kills) the previous one.
  */
 public final class CodeChallenge {
 
-    public enum Result { ACCEPTED, WRONG, EXPIRED, NONE_PENDING, ATTEMPTS_EXHAUSTED }
+    public enum Result { ACCEPTED, WRONG, EXPIRED, NONE_PENDING }
 
     private static final String NOTE = "twofactor.code.";
 
@@ -51,34 +50,20 @@ public final class CodeChallenge {
         authSession.removeAuthNote(note("expires"));
     }
 
+    /** Checks an entry; wrong entries are counted by the caller, per user ({@link SecondFactorLock}). */
     public Result verify(String input, TwoFactorSettings settings) {
         SingleUseObjectProvider store = session.singleUseObjects();
-        String attemptsKey = "twofactor:attempts:" + authSession.getParentSession().getId() + ":"
-                + authSession.getTabId() + ":" + purpose.id();
-        int slot = AtomicSlots.claim(store, attemptsKey, settings.maxCodeAttempts(),
-                settings.codeTtlSeconds() + 3600L);
-        if (slot == 0) {
-            discard();
-            return Result.ATTEMPTS_EXHAUSTED;
-        }
         String id = authSession.getAuthNote(note("id"));
         String hash = authSession.getAuthNote(note("hash"));
         String expires = authSession.getAuthNote(note("expires"));
         if (id == null || hash == null || expires == null) {
-            // not a guess at any code: does not count against the user
-            store.remove(attemptsKey + ":" + slot);
             return Result.NONE_PENDING;
         }
         if (Time.currentTime() > Long.parseLong(expires)) {
-            store.remove(attemptsKey + ":" + slot);
             discard();
             return Result.EXPIRED;
         }
         if (!OneTimeCode.matches(input, salt(id), hash)) {
-            if (slot == settings.maxCodeAttempts()) {
-                discard();
-                return Result.ATTEMPTS_EXHAUSTED;
-            }
             return Result.WRONG;
         }
         // Single use, also against a parallel request carrying the same code: one winner only.

@@ -26,6 +26,7 @@ public class CodeFactor implements SecondFactor {
     public static final String EVENT_DELIVERY_FAILED = "twofactor_delivery_failed";
     public static final String EVENT_SEND_REFUSED = "twofactor_send_refused";
 
+
     private final CodeChannel channel;
     private final CodePurpose purpose;
     private final String submitLabel;
@@ -39,6 +40,11 @@ public class CodeFactor implements SecondFactor {
         this.channel = channel;
         this.purpose = purpose;
         this.submitLabel = submitLabel;
+    }
+
+    @Override
+    public String id() {
+        return channel.id();
     }
 
     private String note(String name) {
@@ -72,6 +78,13 @@ public class CodeFactor implements SecondFactor {
                     : messagePage(context, channel.missingDestinationMessage()));
             return;
         }
+        SecondFactorLock lock = new SecondFactorLock(context.session(), context.realm(), context.user());
+        if (lock.isLocked()) {
+            // no code goes out to a user who may not enter one
+            context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
+            context.challenge(lock.page(context.form()));
+            return;
+        }
         AuthenticationSessionModel authSession = context.authSession();
         if (authSession.getAuthNote(note("sent")) != null) {
             // Refresh or back: this page was shown before, and its code (if any) still stands.
@@ -102,9 +115,17 @@ public class CodeFactor implements SecondFactor {
             context.challenge(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
             return false;
         }
+        SecondFactorLock lock = new SecondFactorLock(context.session(), context.realm(), context.user());
+        SecondFactorLock.Attempt attempt = lock.claim(settings);
+        if (attempt.locked()) {
+            context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
+            context.challenge(lock.page(context.form()));
+            return false;
+        }
         CodeChallenge challenge = new CodeChallenge(context.session(), context.authSession(), purpose);
         switch (challenge.verify(code, settings)) {
             case ACCEPTED -> {
+                lock.reset();
                 schedule(context).reset();
                 context.authSession().removeAuthNote(note("sent"));
                 context.authSession().removeAuthNote(note("resends"));
@@ -112,23 +133,36 @@ public class CodeFactor implements SecondFactor {
             }
             case WRONG -> {
                 context.event().user(context.user()).error(Errors.INVALID_USER_CREDENTIALS);
-                context.wrongCode(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
+                if (lock.wrong(attempt, settings)) {
+                    challenge.discard();
+                    context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
+                    context.wrongCode(lock.page(context.form()));
+                } else {
+                    context.wrongCode(codePage(context, settings, invalid(attempt)));
+                }
             }
-            case ATTEMPTS_EXHAUSTED -> {
-                context.authSession().setAuthNote(note("exhausted"), "true");
-                context.event().user(context.user()).error(Errors.INVALID_USER_CREDENTIALS);
-                context.wrongCode(messagePage(context, "twofactorCodeAttemptsExhausted"));
+            case EXPIRED, NONE_PENDING -> {
+                // not a guess at a live code: it does not count against the user
+                lock.release(attempt);
+                context.challenge(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeExpired")));
             }
-            case EXPIRED, NONE_PENDING -> context.challenge(codePage(context, settings,
-                    new FormMessage(CODE_FIELD, "twofactorCodeExpired")));
         }
         return false;
     }
 
+    /** "Invalid code.", with the tries left when two or fewer remain. */
+    static FormMessage invalid(SecondFactorLock.Attempt attempt) {
+        int left = attempt.triesLeftIfWrong();
+        return left <= 2 ? new FormMessage(CODE_FIELD, "twofactorCodeInvalidTriesLeft", Integer.toString(left))
+                : new FormMessage(CODE_FIELD, "twofactorCodeInvalid");
+    }
+
     private void resend(CodeStep context, TwoFactorSettings settings) {
         AuthenticationSessionModel authSession = context.authSession();
-        if (authSession.getAuthNote(note("exhausted")) != null) {
-            context.challenge(messagePage(context, "twofactorCodeAttemptsExhausted"));
+        SecondFactorLock lock = new SecondFactorLock(context.session(), context.realm(), context.user());
+        if (lock.isLocked()) {
+            context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
+            context.challenge(lock.page(context.form()));
             return;
         }
         int resends = resends(authSession);
@@ -196,7 +230,7 @@ public class CodeFactor implements SecondFactor {
             }
         }
         AuthenticationSessionModel authSession = context.authSession();
-        boolean resendAllowed = resends(authSession) < settings.maxResends() && authSession.getAuthNote(note("exhausted")) == null;
+        boolean resendAllowed = resends(authSession) < settings.maxResends();
         String destination = channel.destination(context);
         return form.setAttribute("twofactorChannel", channel.id())
                 .setAttribute("twofactorDestination", destination == null ? null : channel.masked(destination))
