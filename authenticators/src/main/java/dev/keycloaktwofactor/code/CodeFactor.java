@@ -11,11 +11,17 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 
 /**
  * A code sent through a {@link CodeChannel} as the second factor of a login: the one code engine that email and SMS
- * share. Sending happens once per page: a refresh, the back button or a double submit shows the page again and
- * sends nothing; only the resend button asks for another code, and the server decides whether it may go out.
+ * share. The code lives with the user, not the browser tab ({@link CodeStore}): one live code per user, channel,
+ * purpose and destination, accepted by any login attempt of that user and spent once for all. A page sends only
+ * when no live code exists; otherwise it says when the live one went out and until when it works. A refresh, the
+ * back button or a double submit sends nothing; only the resend button asks for another code (which replaces the
+ * live one), and the server decides whether it may go out. Wrong entries count per user ({@link SecondFactorLock}).
  */
 public class CodeFactor implements SecondFactor {
 
@@ -26,6 +32,9 @@ public class CodeFactor implements SecondFactor {
     public static final String EVENT_DELIVERY_FAILED = "twofactor_delivery_failed";
     public static final String EVENT_SEND_REFUSED = "twofactor_send_refused";
 
+
+    /** Times on the page, in the server's local time ("at 14:02", "until 14:07"). */
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
 
     private final CodeChannel channel;
     private final CodePurpose purpose;
@@ -61,9 +70,11 @@ public class CodeFactor implements SecondFactor {
         return handle(step, settings);
     }
 
-    /** Forgets this page's code and counters, e.g. when the destination changed; the server-side wait stays. */
+    /**
+     * Forgets this page's counters, e.g. when the destination changed; the server-side wait stays, and so does the
+     * live code of the old destination (codes are bound to their destination, so it is nothing for the new one).
+     */
     public void forget(CodeStep context) {
-        new CodeChallenge(context.session(), context.authSession(), purpose).discard();
         context.authSession().removeAuthNote(note("sent"));
         context.authSession().removeAuthNote(note("resends"));
     }
@@ -92,6 +103,12 @@ public class CodeFactor implements SecondFactor {
             return;
         }
         authSession.setAuthNote(note("sent"), "true");
+        if (codes(context).live() != null) {
+            // A code sent for another attempt (tab, browser, device) still works here: no second one, and the page
+            // says when it went out and until when it is valid.
+            context.challenge(codePage(context, settings, null));
+            return;
+        }
         send(context, settings, false);
     }
 
@@ -122,8 +139,7 @@ public class CodeFactor implements SecondFactor {
             context.challenge(lock.page(context.form()));
             return false;
         }
-        CodeChallenge challenge = new CodeChallenge(context.session(), context.authSession(), purpose);
-        switch (challenge.verify(code, settings)) {
+        switch (codes(context).verify(code)) {
             case ACCEPTED -> {
                 lock.reset();
                 schedule(context).reset();
@@ -134,12 +150,16 @@ public class CodeFactor implements SecondFactor {
             case WRONG -> {
                 context.event().user(context.user()).error(Errors.INVALID_USER_CREDENTIALS);
                 if (lock.wrong(attempt, settings)) {
-                    challenge.discard();
                     context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
                     context.wrongCode(lock.page(context.form()));
                 } else {
                     context.wrongCode(codePage(context, settings, invalid(attempt)));
                 }
+            }
+            case SUPERSEDED -> {
+                // the user's own older code, not a guess: it does not count, and the page says what to do
+                lock.release(attempt);
+                context.challenge(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeSuperseded")));
             }
             case EXPIRED, NONE_PENDING -> {
                 // not a guess at a live code: it does not count against the user
@@ -180,7 +200,9 @@ public class CodeFactor implements SecondFactor {
     private boolean send(CodeStep context, TwoFactorSettings settings, boolean isResend) {
         UserModel user = context.user();
         ResendSchedule schedule = schedule(context);
-        ResendSchedule.Decision decision = schedule.tryClaim(settings);
+        CodeStore codes = codes(context);
+        // the wait is for a code the user has; with none alive (never sent, expired) the next one goes out at once
+        ResendSchedule.Decision decision = schedule.tryClaim(settings, codes.live() == null);
         if (!decision.allowed()) {
             context.event().user(user).detail("reason", decision.refusal().name().toLowerCase()).error(EVENT_SEND_REFUSED);
             FormMessage why = decision.refusal() == ResendSchedule.Refusal.COOLDOWN
@@ -189,12 +211,11 @@ public class CodeFactor implements SecondFactor {
             context.challenge(codePage(context, settings, why));
             return false;
         }
-        CodeChallenge challenge = new CodeChallenge(context.session(), context.authSession(), purpose);
-        String code = challenge.issue(settings);
+        CodeStore.Issued issued = codes.issue(settings.codeLength());
         try {
-            channel.deliver(context.session(), context.realm(), user, channel.destination(context), code, purpose, settings);
+            channel.deliver(context.session(), context.realm(), user, channel.destination(context), issued.code(), purpose, settings);
         } catch (CodeDeliveryException e) {
-            challenge.discard();
+            // the live code (if any) stays: the new one never reached the user
             schedule.release(decision);
             context.authSession().removeAuthNote(note("sent"));
             LOG.warnf("Two-factor code not delivered (%s, realm %s): %s", channel.id(), context.realm().getName(), e.getMessage());
@@ -202,8 +223,12 @@ public class CodeFactor implements SecondFactor {
             context.challenge(messagePage(context, channel.deliveryFailedMessage()));
             return false;
         }
+        codes.save(issued, settings.codeTtlSeconds());
         schedule.recordSent(decision, settings);
-        context.challenge(codePage(context, settings, isResend ? new FormMessage(null, "twofactorCodeSent") : null));
+        long now = org.keycloak.common.util.Time.currentTime();
+        // the store's put shows at commit: this page is told about the new code directly
+        CodeStore.Live sent = new CodeStore.Live(issued.id(), now, now + settings.codeTtlSeconds());
+        context.challenge(codePage(context, settings, isResend ? new FormMessage(null, "twofactorCodeSent") : null, sent));
         return true;
     }
 
@@ -212,12 +237,22 @@ public class CodeFactor implements SecondFactor {
                 channel.destination(context), context.remoteAddr());
     }
 
+    private CodeStore codes(CodeStep context) {
+        return new CodeStore(context.session().singleUseObjects(), context.realm().getId(), context.user().getId(),
+                channel.id(), purpose, channel.destination(context));
+    }
+
     private int resends(AuthenticationSessionModel authSession) {
         String v = authSession.getAuthNote(note("resends"));
         return v == null ? 0 : Integer.parseInt(v);
     }
 
     private Response codePage(CodeStep context, TwoFactorSettings settings, FormMessage message) {
+        return codePage(context, settings, message, codes(context).live());
+    }
+
+    /** @param live the user's live code on this channel, or null when none works now */
+    private Response codePage(CodeStep context, TwoFactorSettings settings, FormMessage message, CodeStore.Live live) {
         LoginFormsProvider form = context.form();
         if (message != null) {
             // FormMessage turns a null field into GLOBAL: only a real field name marks a field error
@@ -235,7 +270,9 @@ public class CodeFactor implements SecondFactor {
         return form.setAttribute("twofactorChannel", channel.id())
                 .setAttribute("twofactorDestination", destination == null ? null : channel.masked(destination))
                 .setAttribute("twofactorResendAllowed", resendAllowed)
-                .setAttribute("twofactorResendIn", schedule(context).secondsToWait(settings))
+                .setAttribute("twofactorResendIn", live == null ? 0 : schedule(context).secondsToWait(settings))
+                .setAttribute("twofactorSentAt", live == null ? null : CLOCK.format(Instant.ofEpochSecond(live.sentAt())))
+                .setAttribute("twofactorValidUntil", live == null ? null : CLOCK.format(Instant.ofEpochSecond(live.expiresAt())))
                 .setAttribute("twofactorCodeLength", settings.codeLength())
                 .setAttribute("twofactorSubmitLabel", submitLabel == null ? "twofactorSubmit" : submitLabel)
                 .createForm("twofactor-code.ftl");

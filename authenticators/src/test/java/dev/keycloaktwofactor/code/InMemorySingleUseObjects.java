@@ -61,6 +61,16 @@ final class InMemorySingleUseObjects implements SingleUseObjectProvider {
         return live(key) != null;
     }
 
+    /** Every key and note value, to show what the store holds. */
+    java.util.List<String> dump() {
+        java.util.List<String> all = new java.util.ArrayList<>();
+        entries.forEach((key, e) -> {
+            all.add(key);
+            all.addAll(e.notes().values());
+        });
+        return all;
+    }
+
     @Override
     public void close() {
     }
