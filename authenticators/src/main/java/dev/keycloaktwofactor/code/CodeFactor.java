@@ -171,7 +171,7 @@ public class CodeFactor implements SecondFactor {
     }
 
     /** "Invalid code.", with the tries left when two or fewer remain. */
-    static FormMessage invalid(SecondFactorLock.Attempt attempt) {
+    public static FormMessage invalid(SecondFactorLock.Attempt attempt) {
         int left = attempt.triesLeftIfWrong();
         return left <= 2 ? new FormMessage(CODE_FIELD, "twofactorCodeInvalidTriesLeft", Integer.toString(left))
                 : new FormMessage(CODE_FIELD, "twofactorCodeInvalid");

@@ -1,5 +1,6 @@
 package dev.keycloaktwofactor.totp;
 
+import dev.keycloaktwofactor.code.CodeFactor;
 import dev.keycloaktwofactor.code.CodeStep;
 import dev.keycloaktwofactor.code.OneTimeCode;
 import dev.keycloaktwofactor.code.SecondFactorLock;
@@ -75,10 +76,7 @@ public class AuthenticatorAppFactor implements SecondFactor {
                 step.event().clone().user(user).error(SecondFactorLock.EVENT);
                 step.wrongCode(lock.page(step.form()));
             } else {
-                int left = attempt.triesLeftIfWrong();
-                step.wrongCode(page(step, left <= 2
-                        ? new FormMessage(CODE_FIELD, "twofactorCodeInvalidTriesLeft", Integer.toString(left))
-                        : new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
+                step.wrongCode(page(step, CodeFactor.invalid(attempt)));
             }
             return false;
         }
