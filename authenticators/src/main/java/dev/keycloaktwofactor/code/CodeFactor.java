@@ -32,7 +32,6 @@ public class CodeFactor implements SecondFactor {
     public static final String EVENT_DELIVERY_FAILED = "twofactor_delivery_failed";
     public static final String EVENT_SEND_REFUSED = "twofactor_send_refused";
 
-
     /** Times on the page, in the server's local time ("at 14:02", "until 14:07"). */
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
 
