@@ -11,7 +11,7 @@ import { SupportSection } from "./support.js";
 const CLIENT_ID = "twofactor-admin";
 const SIGNED_OUT = "twofactor-admin.signed-out";
 const REALM_CHOICE = "twofactor-admin.realm";
-const NUMBER_FIELDS = ["codeLength", "codeTtlSeconds", "resendCooldownSeconds", "maxResends", "maxCodeAttempts"];
+const NUMBER_FIELDS = ["codeLength", "codeTtlSeconds", "resendCooldownSeconds", "maxResends", "maxCodeAttempts", "lockoutSeconds"];
 const METHODS = ["none", "email", "totp", "sms"];
 const PAGE_SIZE = 20;
 
@@ -495,6 +495,18 @@ function appCell(user) {
       }, t("resetDevice"))));
 }
 
+/** "Locked until 14:20" and an Unlock button while too many wrong codes lock the user's second factor. */
+function lockLine(user) {
+  if (!user.lockedUntil || new Date(user.lockedUntil).getTime() <= Date.now()) {
+    return null;
+  }
+  const time = new Date(user.lockedUntil).toLocaleString(document.documentElement.lang || undefined,
+    { dateStyle: "short", timeStyle: "short" });
+  return h("span", { class: "lock-line", title: t("lockedTitle") },
+    h("span", { class: "lock-status" }, t("lockedUntil", { time })),
+    h("span", { class: "cell-actions" }, actionButton(t("unlock"), "unlock", user)));
+}
+
 function renderUsers() {
   const u = state.users;
   const body = $("users-body");
@@ -506,7 +518,8 @@ function renderUsers() {
       h("td", { "data-label": t("colUser") },
         h("div", { class: "cell-stack" },
           h("span", { class: "user-name" }, user.username),
-          displayName(user) ? h("span", { class: "muted small" }, displayName(user)) : null)),
+          displayName(user) ? h("span", { class: "muted small" }, displayName(user)) : null,
+          lockLine(user))),
       h("td", { "data-label": t("colEmail"), class: "cell-email" }, user.email || h("span", { class: "muted" }, "—")),
       h("td", { "data-label": t("colPhone") }, phoneCell(user)),
       h("td", { "data-label": t("colApp") }, appCell(user)))));
@@ -567,6 +580,10 @@ async function onUsersClick(event) {
         await userAction(() => api.delete(base + "/phone"), user, "phoneRemoved",
           `button[data-action="phone-edit"][data-user-id="${CSS.escape(user.id)}"]`);
       }
+      break;
+    case "unlock":
+      await userAction(() => api.delete(base + "/lock"), user, "unlockDone",
+        `tr[data-user-id="${CSS.escape(user.id)}"] .user-name`);
       break;
     case "reset-device":
       if (await confirmDialog({

@@ -5,7 +5,8 @@
   takes class names from theme.properties with fallbacks.
   Attributes: twofactorChannel ("totp" | "email" | "sms"), twofactorDestination (masked, optional),
   twofactorResendAllowed (boolean, optional), twofactorResendIn (seconds, optional),
-  twofactorCodeLength (int, optional: sets maxlength).
+  twofactorCodeLength (int, optional: sets maxlength), twofactorSentAt / twofactorValidUntil (server-local "HH:mm" of
+  the user's live code, optional: "We sent a code to … at 14:02. It is valid until 14:07.").
 -->
 <#assign tfChannel = (twofactorChannel!"totp")?string>
 <#assign tfPf5 = properties.kcFormGroupLabelClass??>
@@ -45,9 +46,11 @@
 
         <p id="twofactor-instruction" class="twofactor-instruction">
             <#if tfChannel == "email">
-                <#if (twofactorDestination!"")?has_content>${msg("twofactorInstructionEmail", twofactorDestination)}<#else>${msg("twofactorInstructionEmailGeneric")}</#if>
+                <#if (twofactorDestination!"")?has_content && (twofactorSentAt!"")?has_content>${msg("twofactorInstructionEmailAt", twofactorDestination, twofactorSentAt, twofactorValidUntil!"")}
+                <#elseif (twofactorDestination!"")?has_content>${msg("twofactorInstructionEmail", twofactorDestination)}<#else>${msg("twofactorInstructionEmailGeneric")}</#if>
             <#elseif tfChannel == "sms">
-                <#if (twofactorDestination!"")?has_content>${msg("twofactorInstructionSms", twofactorDestination)}<#else>${msg("twofactorInstructionSmsGeneric")}</#if>
+                <#if (twofactorDestination!"")?has_content && (twofactorSentAt!"")?has_content>${msg("twofactorInstructionSmsAt", twofactorDestination, twofactorSentAt, twofactorValidUntil!"")}
+                <#elseif (twofactorDestination!"")?has_content>${msg("twofactorInstructionSms", twofactorDestination)}<#else>${msg("twofactorInstructionSmsGeneric")}</#if>
             <#else>
                 ${msg("twofactorInstructionTotp")}
             </#if>

@@ -2,6 +2,7 @@ package dev.keycloaktwofactor.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keycloaktwofactor.code.SecondFactorLock;
 import dev.keycloaktwofactor.common.UserNotice;
 import dev.keycloaktwofactor.policy.Deauthorizer;
 import dev.keycloaktwofactor.policy.FlowBinding;
@@ -201,7 +202,21 @@ public class TwoFactorAdminResource {
         state.put("phoneVerified", phone.confirmed());
         state.put("phoneVerifiedBy", phone.confirmedBy());
         state.put("totpConfigured", user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).findAny().isPresent());
+        Long lockedUntil = new SecondFactorLock(session, realm, user).lockedUntil();
+        state.put("lockedUntil", lockedUntil == null ? null : Instant.ofEpochSecond(lockedUntil).toString());
         return state;
+    }
+
+    /** Lifts a lock on the user's second factor (too many wrong codes) and starts their count afresh. */
+    @DELETE
+    @Path("users/{id}/lock")
+    public Response unlock(@PathParam("id") String id) {
+        UserModel user = user(id);
+        auth.users().requireManage(user);
+        new SecondFactorLock(session, realm, user).lift();
+        adminEvent.operation(OperationType.DELETE).resource(ResourceType.USER)
+                .resourcePath("users", user.getId(), "lock").success();
+        return Response.noContent().build();
     }
 
     @DELETE

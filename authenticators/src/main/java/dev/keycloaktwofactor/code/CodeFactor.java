@@ -11,11 +11,17 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 
 /**
  * A code sent through a {@link CodeChannel} as the second factor of a login: the one code engine that email and SMS
- * share. Sending happens once per page: a refresh, the back button or a double submit shows the page again and
- * sends nothing; only the resend button asks for another code, and the server decides whether it may go out.
+ * share. The code lives with the user, not the browser tab ({@link CodeStore}): one live code per user, channel,
+ * purpose and destination, accepted by any login attempt of that user and spent once for all. A page sends only
+ * when no live code exists; otherwise it says when the live one went out and until when it works. A refresh, the
+ * back button or a double submit sends nothing; only the resend button asks for another code (which replaces the
+ * live one), and the server decides whether it may go out. Wrong entries count per user ({@link SecondFactorLock}).
  */
 public class CodeFactor implements SecondFactor {
 
@@ -25,6 +31,9 @@ public class CodeFactor implements SecondFactor {
     public static final String RESEND_FIELD = "resend";
     public static final String EVENT_DELIVERY_FAILED = "twofactor_delivery_failed";
     public static final String EVENT_SEND_REFUSED = "twofactor_send_refused";
+
+    /** Times on the page, in the server's local time ("at 14:02", "until 14:07"). */
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
 
     private final CodeChannel channel;
     private final CodePurpose purpose;
@@ -41,6 +50,11 @@ public class CodeFactor implements SecondFactor {
         this.submitLabel = submitLabel;
     }
 
+    @Override
+    public String id() {
+        return channel.id();
+    }
+
     private String note(String name) {
         return "twofactor." + channel.id() + "." + purpose.id() + "." + name;
     }
@@ -55,9 +69,11 @@ public class CodeFactor implements SecondFactor {
         return handle(step, settings);
     }
 
-    /** Forgets this page's code and counters, e.g. when the destination changed; the server-side wait stays. */
+    /**
+     * Forgets this page's counters, e.g. when the destination changed; the server-side wait stays, and so does the
+     * live code of the old destination (codes are bound to their destination, so it is nothing for the new one).
+     */
     public void forget(CodeStep context) {
-        new CodeChallenge(context.session(), context.authSession(), purpose).discard();
         context.authSession().removeAuthNote(note("sent"));
         context.authSession().removeAuthNote(note("resends"));
     }
@@ -74,6 +90,13 @@ public class CodeFactor implements SecondFactor {
                     : messagePage(context, channel.missingDestinationMessage()));
             return;
         }
+        SecondFactorLock lock = new SecondFactorLock(context.session(), context.realm(), context.user());
+        if (lock.isLocked()) {
+            // no code goes out to a user who may not enter one
+            context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
+            context.challenge(lock.page(context.form()));
+            return;
+        }
         AuthenticationSessionModel authSession = context.authSession();
         if (authSession.getAuthNote(note("sent")) != null) {
             // Refresh or back: this page was shown before, and its code (if any) still stands.
@@ -81,6 +104,12 @@ public class CodeFactor implements SecondFactor {
             return;
         }
         authSession.setAuthNote(note("sent"), "true");
+        if (codes(context).live() != null) {
+            // A code sent for another attempt (tab, browser, device) still works here: no second one, and the page
+            // says when it went out and until when it is valid.
+            context.challenge(codePage(context, settings, null));
+            return;
+        }
         send(context, settings, false);
     }
 
@@ -104,9 +133,16 @@ public class CodeFactor implements SecondFactor {
             context.challenge(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
             return false;
         }
-        CodeChallenge challenge = new CodeChallenge(context.session(), context.authSession(), purpose);
-        switch (challenge.verify(code, settings)) {
+        SecondFactorLock lock = new SecondFactorLock(context.session(), context.realm(), context.user());
+        SecondFactorLock.Attempt attempt = lock.claim(settings);
+        if (attempt.locked()) {
+            context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
+            context.challenge(lock.page(context.form()));
+            return false;
+        }
+        switch (codes(context).verify(code)) {
             case ACCEPTED -> {
+                lock.reset();
                 schedule(context).reset();
                 context.authSession().removeAuthNote(note("sent"));
                 context.authSession().removeAuthNote(note("resends"));
@@ -114,23 +150,40 @@ public class CodeFactor implements SecondFactor {
             }
             case WRONG -> {
                 context.event().user(context.user()).error(Errors.INVALID_USER_CREDENTIALS);
-                context.wrongCode(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
+                if (lock.wrong(attempt, settings)) {
+                    context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
+                    context.wrongCode(lock.page(context.form()));
+                } else {
+                    context.wrongCode(codePage(context, settings, invalid(attempt)));
+                }
             }
-            case ATTEMPTS_EXHAUSTED -> {
-                context.authSession().setAuthNote(note("exhausted"), "true");
-                context.event().user(context.user()).error(Errors.INVALID_USER_CREDENTIALS);
-                context.wrongCode(messagePage(context, "twofactorCodeAttemptsExhausted"));
+            case SUPERSEDED -> {
+                // the user's own older code, not a guess: it does not count, and the page says what to do
+                lock.release(attempt);
+                context.challenge(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeSuperseded")));
             }
-            case EXPIRED, NONE_PENDING -> context.challenge(codePage(context, settings,
-                    new FormMessage(CODE_FIELD, "twofactorCodeExpired")));
+            case EXPIRED, NONE_PENDING -> {
+                // not a guess at a live code: it does not count against the user
+                lock.release(attempt);
+                context.challenge(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeExpired")));
+            }
         }
         return false;
     }
 
+    /** "Invalid code.", with the tries left when two or fewer remain. */
+    public static FormMessage invalid(SecondFactorLock.Attempt attempt) {
+        int left = attempt.triesLeftIfWrong();
+        return left <= 2 ? new FormMessage(CODE_FIELD, "twofactorCodeInvalidTriesLeft", Integer.toString(left))
+                : new FormMessage(CODE_FIELD, "twofactorCodeInvalid");
+    }
+
     private void resend(CodeStep context, TwoFactorSettings settings) {
         AuthenticationSessionModel authSession = context.authSession();
-        if (authSession.getAuthNote(note("exhausted")) != null) {
-            context.challenge(messagePage(context, "twofactorCodeAttemptsExhausted"));
+        SecondFactorLock lock = new SecondFactorLock(context.session(), context.realm(), context.user());
+        if (lock.isLocked()) {
+            context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
+            context.challenge(lock.page(context.form()));
             return;
         }
         int resends = resends(authSession);
@@ -148,7 +201,9 @@ public class CodeFactor implements SecondFactor {
     private boolean send(CodeStep context, TwoFactorSettings settings, boolean isResend) {
         UserModel user = context.user();
         ResendSchedule schedule = schedule(context);
-        ResendSchedule.Decision decision = schedule.tryClaim(settings);
+        CodeStore codes = codes(context);
+        // the wait is for a code the user has; with none alive (never sent, expired) the next one goes out at once
+        ResendSchedule.Decision decision = schedule.tryClaim(settings, codes.live() == null);
         if (!decision.allowed()) {
             context.event().user(user).detail("reason", decision.refusal().name().toLowerCase()).error(EVENT_SEND_REFUSED);
             FormMessage why = decision.refusal() == ResendSchedule.Refusal.COOLDOWN
@@ -157,12 +212,11 @@ public class CodeFactor implements SecondFactor {
             context.challenge(codePage(context, settings, why));
             return false;
         }
-        CodeChallenge challenge = new CodeChallenge(context.session(), context.authSession(), purpose);
-        String code = challenge.issue(settings);
+        CodeStore.Issued issued = codes.issue(settings.codeLength());
         try {
-            channel.deliver(context.session(), context.realm(), user, channel.destination(context), code, purpose, settings);
+            channel.deliver(context.session(), context.realm(), user, channel.destination(context), issued.code(), purpose, settings);
         } catch (CodeDeliveryException e) {
-            challenge.discard();
+            // the live code (if any) stays: the new one never reached the user
             schedule.release(decision);
             context.authSession().removeAuthNote(note("sent"));
             LOG.warnf("Two-factor code not delivered (%s, realm %s): %s", channel.id(), context.realm().getName(), e.getMessage());
@@ -170,8 +224,12 @@ public class CodeFactor implements SecondFactor {
             context.challenge(messagePage(context, channel.deliveryFailedMessage()));
             return false;
         }
+        codes.save(issued, settings.codeTtlSeconds());
         schedule.recordSent(decision, settings);
-        context.challenge(codePage(context, settings, isResend ? new FormMessage(null, "twofactorCodeSent") : null));
+        long now = org.keycloak.common.util.Time.currentTime();
+        // the store's put shows at commit: this page is told about the new code directly
+        CodeStore.Live sent = new CodeStore.Live(issued.id(), now, now + settings.codeTtlSeconds());
+        context.challenge(codePage(context, settings, isResend ? new FormMessage(null, "twofactorCodeSent") : null, sent));
         return true;
     }
 
@@ -180,12 +238,22 @@ public class CodeFactor implements SecondFactor {
                 channel.destination(context), context.remoteAddr());
     }
 
+    private CodeStore codes(CodeStep context) {
+        return new CodeStore(context.session().singleUseObjects(), context.realm().getId(), context.user().getId(),
+                channel.id(), purpose, channel.destination(context));
+    }
+
     private int resends(AuthenticationSessionModel authSession) {
         String v = authSession.getAuthNote(note("resends"));
         return v == null ? 0 : Integer.parseInt(v);
     }
 
     private Response codePage(CodeStep context, TwoFactorSettings settings, FormMessage message) {
+        return codePage(context, settings, message, codes(context).live());
+    }
+
+    /** @param live the user's live code on this channel, or null when none works now */
+    private Response codePage(CodeStep context, TwoFactorSettings settings, FormMessage message, CodeStore.Live live) {
         LoginFormsProvider form = context.form();
         if (message != null) {
             // FormMessage turns a null field into GLOBAL: only a real field name marks a field error
@@ -198,12 +266,14 @@ public class CodeFactor implements SecondFactor {
             }
         }
         AuthenticationSessionModel authSession = context.authSession();
-        boolean resendAllowed = resends(authSession) < settings.maxResends() && authSession.getAuthNote(note("exhausted")) == null;
+        boolean resendAllowed = resends(authSession) < settings.maxResends();
         String destination = channel.destination(context);
         return form.setAttribute("twofactorChannel", channel.id())
                 .setAttribute("twofactorDestination", destination == null ? null : channel.masked(destination))
                 .setAttribute("twofactorResendAllowed", resendAllowed)
-                .setAttribute("twofactorResendIn", schedule(context).secondsToWait(settings))
+                .setAttribute("twofactorResendIn", live == null ? 0 : schedule(context).secondsToWait(settings))
+                .setAttribute("twofactorSentAt", live == null ? null : CLOCK.format(Instant.ofEpochSecond(live.sentAt())))
+                .setAttribute("twofactorValidUntil", live == null ? null : CLOCK.format(Instant.ofEpochSecond(live.expiresAt())))
                 .setAttribute("twofactorCodeLength", settings.codeLength())
                 .setAttribute("twofactorSubmitLabel", submitLabel == null ? "twofactorSubmit" : submitLabel)
                 .createForm("twofactor-code.ftl");

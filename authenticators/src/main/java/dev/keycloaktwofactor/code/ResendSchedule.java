@@ -13,8 +13,9 @@ import java.util.Map;
  * When the next code may go out to a user on a channel: after the n-th send the user waits n times the realm's
  * {@code resendCooldownSeconds} (30, 60, 90 s...). Kept in Keycloak's cluster-wide single-use store and keyed by
  * user and channel, so a new browser or a new login attempt does not reset it; it is forgotten after a
- * successful sign-in or a quarter of an hour of quiet. On top, the {@link SendCaps} per user, per source address and
- * per destination in any rolling hour.
+ * successful sign-in or a quarter of an hour of quiet. The wait holds only while the user has a live code
+ * ({@link CodeStore}): with none (expired, spent) there is nothing to wait for. On top, the {@link SendCaps} per
+ * user, per source address and per destination in any rolling hour.
  */
 public final class ResendSchedule {
 
@@ -64,13 +65,18 @@ public final class ResendSchedule {
         return state == null ? 0 : count(state);
     }
 
-    /** Claims the next send if one is allowed now; two parallel requests can never both claim the same send. */
-    public Decision tryClaim(TwoFactorSettings settings) {
+    /**
+     * Claims the next send if one is allowed now; two parallel requests can never both claim the same send.
+     *
+     * @param noLiveCode the user has no code that works now (never sent, expired, spent): then there is nothing to
+     *                   wait for, and only the hourly caps apply
+     */
+    public Decision tryClaim(TwoFactorSettings settings, boolean noLiveCode) {
         Map<String, String> state = store.get(key);
         int count = state == null ? 0 : count(state);
         long last = state == null ? 0 : last(state);
         long now = Time.currentTime();
-        int wait = (int) Math.max(0, last + (long) count * settings.resendCooldownSeconds() - now);
+        int wait = noLiveCode ? 0 : (int) Math.max(0, last + (long) count * settings.resendCooldownSeconds() - now);
         if (wait > 0) {
             return new Decision(Refusal.COOLDOWN, wait, count, last);
         }

@@ -1,6 +1,7 @@
 package dev.keycloaktwofactor.policy;
 
 import dev.keycloaktwofactor.code.CodeStep;
+import dev.keycloaktwofactor.code.SecondFactorLock;
 import dev.keycloaktwofactor.ip.IpAllowlistStep;
 import org.keycloak.Config;
 import org.keycloak.authentication.InitiatedActionSupport;
@@ -64,7 +65,7 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
         if (locked(context)) {
             return;
         }
-        context.getAuthenticationSession().setAuthNote(TwoFactorAuthenticator.NOTE_METHOD, settings.method().id());
+        context.getAuthenticationSession().setAuthNote(TwoFactorAuthenticator.NOTE_FACTOR, factor.id());
         factor.challenge(CodeStep.of(context), settings);
     }
 
@@ -75,8 +76,8 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
         }
         TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
         SecondFactor factor = factors.forUser(settings, context.getUser());
-        String renderedFor = context.getAuthenticationSession().getAuthNote(TwoFactorAuthenticator.NOTE_METHOD);
-        if (factor == null || !settings.method().id().equals(renderedFor)) {
+        String renderedFor = context.getAuthenticationSession().getAuthNote(TwoFactorAuthenticator.NOTE_FACTOR);
+        if (factor == null || !factor.id().equals(renderedFor)) {
             requiredActionChallenge(context);
             return;
         }
@@ -105,7 +106,13 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
                 context.getSession().getProvider(BruteForceProtector.class), context.getSession(), context.getRealm(),
                 context.getUser());
         if (error == null) {
-            return false;
+            SecondFactorLock lock = new SecondFactorLock(context.getSession(), context.getRealm(), context.getUser());
+            if (!lock.isLocked()) {
+                return false;
+            }
+            context.getEvent().clone().user(context.getUser()).error(SecondFactorLock.EVENT);
+            context.challenge(lock.page(context.form()));
+            return true;
         }
         context.getEvent().user(context.getUser()).error(error);
         context.challenge(context.form().setAttribute("twofactorMessage", TwoFactorAuthenticator.LOCKED_MESSAGE)

@@ -8,6 +8,12 @@ import dev.keycloaktwofactor.code.CodeStep;
  */
 public interface SecondFactor {
 
+    /**
+     * Which factor this is ("totp", "email", "sms"): recorded when its page is shown, so that a post answers the
+     * factor the page asked for, whatever else changed meanwhile (an app enrolled in another tab, a new method).
+     */
+    String id();
+
     /** Sets the first page of this factor for the user that just gave their password. */
     void challenge(CodeStep step, TwoFactorSettings settings);
 

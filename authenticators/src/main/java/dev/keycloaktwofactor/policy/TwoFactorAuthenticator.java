@@ -1,6 +1,7 @@
 package dev.keycloaktwofactor.policy;
 
 import dev.keycloaktwofactor.code.CodeStep;
+import dev.keycloaktwofactor.code.SecondFactorLock;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
@@ -15,8 +16,11 @@ import org.keycloak.models.utils.FormMessage;
  */
 public class TwoFactorAuthenticator implements Authenticator {
 
-    /** The method a page was rendered for; a post for another method (the admin switched meanwhile) restarts the step. */
-    static final String NOTE_METHOD = "twofactor.method";
+    /**
+     * The factor a page was rendered for; a post when another factor is due (the admin switched the method, the
+     * user enrolled an app in another tab) restarts the step rather than checking the entry against the wrong factor.
+     */
+    static final String NOTE_FACTOR = "twofactor.factor";
     public static final String LOCKED_MESSAGE = "twofactorLocked";
 
     private final SecondFactors factors;
@@ -40,16 +44,16 @@ public class TwoFactorAuthenticator implements Authenticator {
         if (endIfLocked(context)) {
             return;
         }
-        context.getAuthenticationSession().setAuthNote(NOTE_METHOD, settings.method().id());
+        context.getAuthenticationSession().setAuthNote(NOTE_FACTOR, factor.id());
         factor.challenge(CodeStep.of(context), settings);
     }
 
     @Override
     public void action(AuthenticationFlowContext context) {
         TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
-        String renderedFor = context.getAuthenticationSession().getAuthNote(NOTE_METHOD);
+        String renderedFor = context.getAuthenticationSession().getAuthNote(NOTE_FACTOR);
         SecondFactor factor = factors.forUser(settings, context.getUser());
-        if (factor == null || !settings.method().id().equals(renderedFor)) {
+        if (factor == null || !factor.id().equals(renderedFor)) {
             authenticate(context);
             return;
         }
@@ -72,11 +76,20 @@ public class TwoFactorAuthenticator implements Authenticator {
      */
     private static boolean endIfLocked(AuthenticationFlowContext context) {
         String error = AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser());
-        if (error == null) {
+        if (error != null) {
+            context.getEvent().user(context.getUser()).error(error);
+            context.forkWithErrorMessage(new FormMessage(LOCKED_MESSAGE));
+            return true;
+        }
+        // Our own cap on wrong entries, whatever the realm's brute-force setting: the attempt ends on a page that
+        // says why, with only the way back to the sign-in. (A fork would be swallowed here when the step runs
+        // inside the browser flow's alternative "forms" sub-flow, as it does after the password.)
+        SecondFactorLock lock = new SecondFactorLock(context.getSession(), context.getRealm(), context.getUser());
+        if (!lock.isLocked()) {
             return false;
         }
-        context.getEvent().user(context.getUser()).error(error);
-        context.forkWithErrorMessage(new FormMessage(LOCKED_MESSAGE));
+        context.getEvent().clone().user(context.getUser()).error(SecondFactorLock.EVENT);
+        context.challenge(lock.page(context.form()));
         return true;
     }
 

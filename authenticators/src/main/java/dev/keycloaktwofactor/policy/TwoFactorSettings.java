@@ -25,6 +25,7 @@ public record TwoFactorSettings(
         int resendCooldownSeconds,
         int maxResends,
         int maxCodeAttempts,
+        int lockoutSeconds,
         boolean allowAppOptIn,
         List<String> ipAllowlist,
         boolean smsActivated,
@@ -38,6 +39,7 @@ public record TwoFactorSettings(
     public static final String RESEND_COOLDOWN_SECONDS = "resendCooldownSeconds";
     public static final String MAX_RESENDS = "maxResends";
     public static final String MAX_CODE_ATTEMPTS = "maxCodeAttempts";
+    public static final String LOCKOUT_SECONDS = "lockoutSeconds";
     public static final String ALLOW_APP_OPT_IN = "allowAppOptIn";
     public static final String IP_ALLOWLIST = "ipAllowlist";
     public static final String SMS_ACTIVATED = "smsActivated";
@@ -48,13 +50,14 @@ public record TwoFactorSettings(
     private static final Set<String> READ_ONLY = Set.of(SMS_AVAILABLE, FIRST_ENABLED_AT, "deauthorized");
 
     public static final TwoFactorSettings DEFAULTS = new TwoFactorSettings(
-            TwoFactorMethod.NONE, 6, 300, 30, 5, 5, true, List.of(), false, null);
+            TwoFactorMethod.NONE, 6, 300, 30, 5, 5, 900, true, List.of(), false, null);
 
     private static final IntRange CODE_LENGTH_RANGE = new IntRange(6, 10);
     private static final IntRange CODE_TTL_RANGE = new IntRange(60, 600);
     private static final IntRange RESEND_COOLDOWN_RANGE = new IntRange(1, 3600);
     private static final IntRange MAX_RESENDS_RANGE = new IntRange(0, 100);
     private static final IntRange MAX_CODE_ATTEMPTS_RANGE = new IntRange(1, 10);
+    private static final IntRange LOCKOUT_RANGE = new IntRange(60, 86400);
     private static final int MAX_ALLOWLIST_ENTRIES = 1000;
 
     public TwoFactorSettings {
@@ -72,6 +75,7 @@ public record TwoFactorSettings(
                 intAttribute(realm, RESEND_COOLDOWN_SECONDS, RESEND_COOLDOWN_RANGE, d.resendCooldownSeconds),
                 intAttribute(realm, MAX_RESENDS, MAX_RESENDS_RANGE, d.maxResends),
                 intAttribute(realm, MAX_CODE_ATTEMPTS, MAX_CODE_ATTEMPTS_RANGE, d.maxCodeAttempts),
+                intAttribute(realm, LOCKOUT_SECONDS, LOCKOUT_RANGE, d.lockoutSeconds),
                 boolAttribute(realm, ALLOW_APP_OPT_IN, d.allowAppOptIn),
                 allowlist == null || allowlist.isBlank() ? List.of()
                         : Arrays.stream(allowlist.split("[,\\s]+")).filter(s -> !s.isBlank()).toList(),
@@ -87,6 +91,7 @@ public record TwoFactorSettings(
         realm.setAttribute(ATTRIBUTE_PREFIX + RESEND_COOLDOWN_SECONDS, resendCooldownSeconds);
         realm.setAttribute(ATTRIBUTE_PREFIX + MAX_RESENDS, maxResends);
         realm.setAttribute(ATTRIBUTE_PREFIX + MAX_CODE_ATTEMPTS, maxCodeAttempts);
+        realm.setAttribute(ATTRIBUTE_PREFIX + LOCKOUT_SECONDS, lockoutSeconds);
         realm.setAttribute(ATTRIBUTE_PREFIX + ALLOW_APP_OPT_IN, allowAppOptIn);
         realm.setAttribute(ATTRIBUTE_PREFIX + IP_ALLOWLIST, String.join(",", ipAllowlist));
         realm.setAttribute(ATTRIBUTE_PREFIX + SMS_ACTIVATED, smsActivated);
@@ -101,7 +106,7 @@ public record TwoFactorSettings(
 
     public TwoFactorSettings withFirstEnabledAt(Instant when) {
         return new TwoFactorSettings(method, codeLength, codeTtlSeconds, resendCooldownSeconds, maxResends,
-                maxCodeAttempts, allowAppOptIn, ipAllowlist, smsActivated, when);
+                maxCodeAttempts, lockoutSeconds, allowAppOptIn, ipAllowlist, smsActivated, when);
     }
 
     /** The JSON answer of GET and PUT; {@code smsAvailable} depends on the server, so the caller supplies it. */
@@ -113,6 +118,7 @@ public record TwoFactorSettings(
         out.put(RESEND_COOLDOWN_SECONDS, resendCooldownSeconds);
         out.put(MAX_RESENDS, maxResends);
         out.put(MAX_CODE_ATTEMPTS, maxCodeAttempts);
+        out.put(LOCKOUT_SECONDS, lockoutSeconds);
         out.put(ALLOW_APP_OPT_IN, allowAppOptIn);
         out.put(IP_ALLOWLIST, ipAllowlist);
         out.put(SMS_AVAILABLE, smsAvailable);
@@ -150,6 +156,7 @@ public record TwoFactorSettings(
                 intField(body, RESEND_COOLDOWN_SECONDS, RESEND_COOLDOWN_RANGE, resendCooldownSeconds),
                 intField(body, MAX_RESENDS, MAX_RESENDS_RANGE, maxResends),
                 intField(body, MAX_CODE_ATTEMPTS, MAX_CODE_ATTEMPTS_RANGE, maxCodeAttempts),
+                intField(body, LOCKOUT_SECONDS, LOCKOUT_RANGE, lockoutSeconds),
                 boolField(body, ALLOW_APP_OPT_IN, allowAppOptIn),
                 allowlistField(body, ipAllowlist),
                 boolField(body, SMS_ACTIVATED, smsActivated),

@@ -1,7 +1,9 @@
 package dev.keycloaktwofactor.totp;
 
+import dev.keycloaktwofactor.code.CodeFactor;
 import dev.keycloaktwofactor.code.CodeStep;
 import dev.keycloaktwofactor.code.OneTimeCode;
+import dev.keycloaktwofactor.code.SecondFactorLock;
 import dev.keycloaktwofactor.policy.SecondFactor;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import org.keycloak.events.Errors;
@@ -32,6 +34,11 @@ public class AuthenticatorAppFactor implements SecondFactor {
     public static final String ENROLL_TEMPLATE = "twofactor-totp-enroll.ftl";
 
     @Override
+    public String id() {
+        return "totp";
+    }
+
+    @Override
     public void challenge(CodeStep step, TwoFactorSettings settings) {
         step.challenge(page(step, null));
     }
@@ -53,13 +60,27 @@ public class AuthenticatorAppFactor implements SecondFactor {
             step.challenge(page(step, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
             return false;
         }
+        // counted per user like email and SMS codes: the claim comes before the check, so parallel guesses get no more
+        SecondFactorLock lock = new SecondFactorLock(step.session(), step.realm(), user);
+        SecondFactorLock.Attempt attempt = lock.claim(settings);
+        if (attempt.locked()) {
+            step.event().clone().user(user).error(SecondFactorLock.EVENT);
+            step.challenge(lock.page(step.form()));
+            return false;
+        }
         boolean valid = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
                 .anyMatch(c -> user.credentialManager().isValid(new UserCredentialModel(c.getId(), OTPCredentialModel.TYPE, code)));
         if (!valid) {
             step.event().user(user).error(Errors.INVALID_USER_CREDENTIALS);
-            step.wrongCode(page(step, new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
+            if (lock.wrong(attempt, settings)) {
+                step.event().clone().user(user).error(SecondFactorLock.EVENT);
+                step.wrongCode(lock.page(step.form()));
+            } else {
+                step.wrongCode(page(step, CodeFactor.invalid(attempt)));
+            }
             return false;
         }
+        lock.reset();
         return true;
     }
 

@@ -43,6 +43,9 @@ class TwoFactorSettingsTest {
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("1 to 10")
                 .extracting(e -> ((InvalidSettingException) e).field()).isEqualTo("maxCodeAttempts");
+        assertThatThrownBy(() -> merge("{\"lockoutSeconds\": 30}"))
+                .hasMessageContaining("60 to 86400")
+                .extracting(e -> ((InvalidSettingException) e).field()).isEqualTo("lockoutSeconds");
         assertThatThrownBy(() -> merge("{\"codeLength\": 1e1}"))
                 .extracting(e -> ((InvalidSettingException) e).field()).isEqualTo("codeLength");
     }

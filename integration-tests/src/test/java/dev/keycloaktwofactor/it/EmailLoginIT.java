@@ -88,7 +88,9 @@ class EmailLoginIT {
     }
 
     @Test
-    void aCodeIsDeadAfterUseAndInAnyOtherLogin() {
+    void aCodeIsDeadAfterUseInEveryLogin() {
+        // (Codes follow the user since issue 10: another login attempt of the same user accepts the live code
+        // until it is used; UserCodeIT shows that. What stays: once used, it is dead everywhere.)
         TestRealm r = emailRealm("email-single-use", Map.of());
         r.addUser("agent", "agent-pw");
         Browser first = r.browser();
@@ -98,15 +100,14 @@ class EmailLoginIT {
         sleepSeconds(1.2);
         Browser second = r.browser();
         Browser.Page other = r.signIn(second, "agent", "agent-pw");
-        EmailCodes.next(r, "agent");
-        Browser.Page elsewhere = submitCode(second, other, code);
-        assertThat(elsewhere.isRedirectToClient()).as("a code of another login").isFalse();
 
         Browser replay = first.fork();
         assertThat(submitCode(first, page, code).isRedirectToClient()).isTrue();
         // the same form with the same code, replayed from the same cookies
         Browser.Page again = submitCode(replay, page, code);
         assertThat(again.isRedirectToClient()).isFalse();
+        Browser.Page elsewhere = submitCode(second, other, code);
+        assertThat(elsewhere.isRedirectToClient()).as("a used code in another login").isFalse();
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.keycloaktwofactor.it;
 
 import com.google.zxing.BinaryBitmap;
-import com.google.zxing.MultiFormatReader;
+import com.google.zxing.qrcode.QRCodeReader;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import org.jsoup.nodes.Element;
@@ -30,7 +30,8 @@ final class QrCode {
         try {
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
             BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
-            return new MultiFormatReader().decode(bitmap).getText();
+            // a QR reader, as phone apps use: a reader of every format may take part of a QR code for a 1D barcode
+            return new QRCodeReader().decode(bitmap).getText();
         } catch (Exception e) {
             throw new AssertionError("No QR code could be read: " + e, e);
         }

@@ -44,6 +44,7 @@ class SettingsEndpointIT {
         assertThat(s.get("resendCooldownSeconds").asInt()).isEqualTo(30);
         assertThat(s.get("maxResends").asInt()).isEqualTo(5);
         assertThat(s.get("maxCodeAttempts").asInt()).isEqualTo(5);
+        assertThat(s.get("lockoutSeconds").asInt()).isEqualTo(900);
         assertThat(s.get("allowAppOptIn").asBoolean()).isTrue();
         assertThat(s.get("ipAllowlist").isArray()).isTrue();
         assertThat(s.get("ipAllowlist")).isEmpty();
@@ -61,6 +62,7 @@ class SettingsEndpointIT {
         change.put("resendCooldownSeconds", 45);
         change.put("maxResends", 3);
         change.put("maxCodeAttempts", 4);
+        change.put("lockoutSeconds", 3600);
         change.put("allowAppOptIn", false);
         change.put("ipAllowlist", List.of("127.0.0.0/8", "::1/128", "2001:db8::/32"));
         JsonNode answer = master.ok(realm.putSettings(master, change));
@@ -71,6 +73,7 @@ class SettingsEndpointIT {
             assertThat(s.get("resendCooldownSeconds").asInt()).isEqualTo(45);
             assertThat(s.get("maxResends").asInt()).isEqualTo(3);
             assertThat(s.get("maxCodeAttempts").asInt()).isEqualTo(4);
+            assertThat(s.get("lockoutSeconds").asInt()).isEqualTo(3600);
             assertThat(s.get("allowAppOptIn").asBoolean()).isFalse();
             assertThat(s.get("ipAllowlist")).extracting(JsonNode::asText)
                     .containsExactly("127.0.0.0/8", "::1/128", "2001:db8::/32");
@@ -92,6 +95,9 @@ class SettingsEndpointIT {
                 arguments("{\"maxResends\": -1}", "maxResends"),
                 arguments("{\"maxCodeAttempts\": 0}", "maxCodeAttempts"),
                 arguments("{\"maxCodeAttempts\": 11}", "maxCodeAttempts"),
+                arguments("{\"lockoutSeconds\": 59}", "lockoutSeconds"),
+                arguments("{\"lockoutSeconds\": 86401}", "lockoutSeconds"),
+                arguments("{\"lockoutSeconds\": \"900\"}", "lockoutSeconds"),
                 arguments("{\"method\": \"voice\"}", "method"),
                 arguments("{\"method\": 1}", "method"),
                 arguments("{\"allowAppOptIn\": \"yes\"}", "allowAppOptIn"),

@@ -105,4 +105,37 @@ class SetupAppIT {
         assertThat(page.doc().selectFirst("img#twofactor-qr")).isNull();
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("totpConfigured").asBoolean()).isFalse();
     }
+
+    @Test
+    void anAppSetUpInAnotherTabDoesNotMakeTheOpenEmailCodePageCountAWrongAppCode() throws Exception {
+        TestRealm r = TestRealm.create("setup-app-tabs");
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "email", "resendCooldownSeconds", 1)));
+        String id = r.addUser("agent", "agent-pw");
+        // a signed-in browser, where the user will set up an app
+        Browser signedIn = r.browser();
+        emailLogin(r, signedIn, "agent", "agent-pw");
+
+        // another tab starts a login and stays on the email code page
+        Browser tab = r.browser();
+        Browser.Page emailPage = r.signIn(tab, "agent", "agent-pw");
+        assertThat(emailPage.doc().selectFirst("img#twofactor-qr")).isNull();
+        String emailCode = EmailCodes.code(EmailCodes.next(r, "agent"));
+
+        // meanwhile the app is set up in the signed-in browser
+        Thread.sleep(1200);
+        Browser.Page confirm = signedIn.open(r.authUrl() + "&kc_action=twofactor-setup-app");
+        Browser.Page qr = submitCode(signedIn, confirm, EmailCodes.code(EmailCodes.next(r, "agent")));
+        Totp app = Totp.fromUri(QrCode.decode(qr.doc().selectFirst("img#twofactor-qr")));
+        assertThat(submitCode(signedIn, qr, app.now()).isRedirectToClient()).isTrue();
+        assertThat(r.bruteForceStatus(id, 0).get("numFailures").asInt()).isZero();
+
+        // the email code page answers the factor it asked for: the post is not checked as an app code
+        Browser.Page after = submitCode(tab, emailPage, emailCode);
+        assertThat(after.isRedirectToClient()).isFalse();
+        assertThat(after.doc().text()).as(after.toString()).doesNotContain("Invalid code")
+                .contains("Enter the code from your authenticator app");
+        Thread.sleep(500);
+        assertThat(r.bruteForceStatus(id, 0).get("numFailures").asInt()).as("no wrong code counted").isZero();
+        assertThat(submitCode(tab, after, app.next()).isRedirectToClient()).as("the app's code completes that login").isTrue();
+    }
 }

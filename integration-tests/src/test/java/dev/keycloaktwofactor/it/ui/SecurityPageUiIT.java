@@ -256,6 +256,35 @@ class SecurityPageUiIT {
     }
 
     @Test
+    void aUserLockedByWrongCodesIsShownAndUnlockedFromTheTable() {
+        TestRealm r = realmWithAdmin("ui-unlock");
+        String daveId = r.addUser("dave", "dave-pw");
+        // dave sets up an app, then one wrong code (the realm's cap is 1) locks his second factor
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "totp", "maxCodeAttempts", 1)));
+        Browser http = r.browser();
+        Browser.Page qrPage = r.signIn(http, "dave", "dave-pw");
+        Totp app = Totp.fromUri(QrCode.decode(qrPage.doc().selectFirst("img#twofactor-qr")));
+        assertThat(http.submit(qrPage, "form:has(input[name=code])", Map.of("code", app.now())).isRedirectToClient()).isTrue();
+        Browser again = r.browser();
+        Browser.Page codePage = r.signIn(again, "dave", "dave-pw");
+        long now = System.currentTimeMillis() / 1000;
+        java.util.List<String> window = java.util.List.of(app.now(), app.next(), app.codeAt(now - app.period()));
+        String wrong = java.util.stream.IntStream.range(0, 10).mapToObj(i -> String.format("%06d", (i * 99991 + 4242) % 1_000_000))
+                .filter(c -> !window.contains(c)).findFirst().orElseThrow();
+        assertThat(again.submit(codePage, "form:has(input[name=code])", Map.of("code", wrong)).doc().text()).contains("Too many wrong codes");
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "none")));
+
+        signInToPage(r.name, "boss", "boss-pw");
+        assertThat(row("dave").getText()).contains("Locked until");
+        assertThat(row("boss").getText()).doesNotContain("Locked until");
+        ui.element("users-table-locked", "#users-card");
+        ui.click(rowCss("dave") + "button[data-action='unlock']");
+        ui.until("the table shows the lock lifted", d -> !row("dave").getText().contains("Locked until"));
+        assertThat(ui.find("#users-status").getText()).contains("dave");
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + daveId)).get("lockedUntil").isNull()).isTrue();
+    }
+
+    @Test
     void theUsersTableSearchesAndPages() {
         TestRealm r = realmWithAdmin("ui-users");
         for (int i = 1; i <= 25; i++) {
