@@ -36,7 +36,7 @@ public class CodeFactor implements SecondFactor {
 
     /** @param submitLabel message key of the code page's button, null for the default "Sign in" */
     public CodeFactor(CodeChannel channel, CodePurpose purpose, String submitLabel) {
-        this.channel = channel;
+        this.channel = dev.keycloaktwofactor.metrics.TwoFactorMetrics.measured(channel);
         this.purpose = purpose;
         this.submitLabel = submitLabel;
     }
@@ -103,7 +103,7 @@ public class CodeFactor implements SecondFactor {
             return false;
         }
         CodeChallenge challenge = new CodeChallenge(context.session(), context.authSession(), purpose);
-        switch (challenge.verify(code, settings)) {
+        switch (dev.keycloaktwofactor.metrics.TwoFactorMetrics.codeChecked(channel.id(), challenge.verify(code, settings))) {
             case ACCEPTED -> {
                 schedule(context).reset();
                 context.authSession().removeAuthNote(note("sent"));
@@ -133,6 +133,7 @@ public class CodeFactor implements SecondFactor {
         }
         int resends = resends(authSession);
         if (resends >= settings.maxResends()) {
+            dev.keycloaktwofactor.metrics.TwoFactorMetrics.sendRefused("resend_limit");
             context.event().user(context.user()).error(EVENT_SEND_REFUSED);
             context.challenge(codePage(context, settings, new FormMessage(null, "twofactorResendLimit")));
             return;
@@ -148,6 +149,7 @@ public class CodeFactor implements SecondFactor {
         ResendSchedule schedule = schedule(context);
         ResendSchedule.Decision decision = schedule.tryClaim(settings);
         if (!decision.allowed()) {
+            dev.keycloaktwofactor.metrics.TwoFactorMetrics.sendRefused(decision.refusal().name());
             context.event().user(user).detail("reason", decision.refusal().name().toLowerCase()).error(EVENT_SEND_REFUSED);
             FormMessage why = decision.refusal() == ResendSchedule.Refusal.COOLDOWN
                     ? new FormMessage(null, isResend ? "twofactorResendTooSoon" : "twofactorCodeRecentlySent", decision.waitSeconds())

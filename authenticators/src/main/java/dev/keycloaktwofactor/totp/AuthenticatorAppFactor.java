@@ -53,8 +53,8 @@ public class AuthenticatorAppFactor implements SecondFactor {
             step.challenge(page(step, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
             return false;
         }
-        boolean valid = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
-                .anyMatch(c -> user.credentialManager().isValid(new UserCredentialModel(c.getId(), OTPCredentialModel.TYPE, code)));
+        boolean valid = dev.keycloaktwofactor.metrics.TwoFactorMetrics.appCodeChecked(user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+                .anyMatch(c -> user.credentialManager().isValid(new UserCredentialModel(c.getId(), OTPCredentialModel.TYPE, code))));
         if (!valid) {
             step.event().user(user).error(Errors.INVALID_USER_CREDENTIALS);
             step.wrongCode(page(step, new FormMessage(CODE_FIELD, "twofactorCodeInvalid")));
