@@ -210,8 +210,8 @@ final class ClusterServer {
                 "--spi-cache-embedded--default--node-name=" + name));
         // an option in extra replaces the suite's own (Keycloak would otherwise warn of a duplicated option)
         for (String option : ExtraServerOptions.get()) {
-            String name = option.substring(0, option.indexOf('=') + 1);
-            if (extra.stream().noneMatch(e -> e.startsWith(name))) {
+            String key = option.substring(0, option.indexOf('=') + 1);
+            if (extra.stream().noneMatch(e -> e.startsWith(key))) {
                 command.add(option);
             }
         }
