@@ -69,6 +69,9 @@ class ClusterIT {
     }
 
     private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
+        // the form must name the public address, or the browser's choice of node would be bypassed
+        assertThat(page.doc().selectFirst("form:has(input[name=code])").absUrl("action"))
+                .as("the code form's address").startsWith(cluster.publicUrl() + "/");
         return b.submit(page, "form:has(input[name=code])", Map.of("code", code));
     }
 
