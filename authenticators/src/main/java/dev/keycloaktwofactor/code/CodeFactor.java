@@ -45,7 +45,7 @@ public class CodeFactor implements SecondFactor {
 
     /** @param submitLabel message key of the code page's button, null for the default "Sign in" */
     public CodeFactor(CodeChannel channel, CodePurpose purpose, String submitLabel) {
-        this.channel = channel;
+        this.channel = dev.keycloaktwofactor.metrics.TwoFactorMetrics.measured(channel);
         this.purpose = purpose;
         this.submitLabel = submitLabel;
     }
@@ -140,7 +140,7 @@ public class CodeFactor implements SecondFactor {
             context.challenge(lock.page(context.form()));
             return false;
         }
-        switch (codes(context).verify(code)) {
+        switch (dev.keycloaktwofactor.metrics.TwoFactorMetrics.codeChecked(channel.id(), codes(context).verify(code))) {
             case ACCEPTED -> {
                 lock.reset();
                 schedule(context).reset();
@@ -151,6 +151,7 @@ public class CodeFactor implements SecondFactor {
             case WRONG -> {
                 context.event().user(context.user()).error(Errors.INVALID_USER_CREDENTIALS);
                 if (lock.wrong(attempt, settings)) {
+                    dev.keycloaktwofactor.metrics.TwoFactorMetrics.lockedOut();
                     context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
                     context.wrongCode(lock.page(context.form()));
                 } else {
@@ -188,6 +189,7 @@ public class CodeFactor implements SecondFactor {
         }
         int resends = resends(authSession);
         if (resends >= settings.maxResends()) {
+            dev.keycloaktwofactor.metrics.TwoFactorMetrics.sendRefused("resend_limit");
             context.event().user(context.user()).error(EVENT_SEND_REFUSED);
             context.challenge(codePage(context, settings, new FormMessage(null, "twofactorResendLimit")));
             return;
@@ -205,6 +207,7 @@ public class CodeFactor implements SecondFactor {
         // the wait is for a code the user has; with none alive (never sent, expired) the next one goes out at once
         ResendSchedule.Decision decision = schedule.tryClaim(settings, codes.live() == null);
         if (!decision.allowed()) {
+            dev.keycloaktwofactor.metrics.TwoFactorMetrics.sendRefused(decision.refusal().name());
             context.event().user(user).detail("reason", decision.refusal().name().toLowerCase()).error(EVENT_SEND_REFUSED);
             FormMessage why = decision.refusal() == ResendSchedule.Refusal.COOLDOWN
                     ? new FormMessage(null, isResend ? "twofactorResendTooSoon" : "twofactorCodeRecentlySent", decision.waitSeconds())

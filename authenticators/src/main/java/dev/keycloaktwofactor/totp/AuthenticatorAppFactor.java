@@ -68,11 +68,12 @@ public class AuthenticatorAppFactor implements SecondFactor {
             step.challenge(lock.page(step.form()));
             return false;
         }
-        boolean valid = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
-                .anyMatch(c -> user.credentialManager().isValid(new UserCredentialModel(c.getId(), OTPCredentialModel.TYPE, code)));
+        boolean valid = dev.keycloaktwofactor.metrics.TwoFactorMetrics.appCodeChecked(user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+                .anyMatch(c -> user.credentialManager().isValid(new UserCredentialModel(c.getId(), OTPCredentialModel.TYPE, code))));
         if (!valid) {
             step.event().user(user).error(Errors.INVALID_USER_CREDENTIALS);
             if (lock.wrong(attempt, settings)) {
+                dev.keycloaktwofactor.metrics.TwoFactorMetrics.lockedOut();
                 step.event().clone().user(user).error(SecondFactorLock.EVENT);
                 step.wrongCode(lock.page(step.form()));
             } else {

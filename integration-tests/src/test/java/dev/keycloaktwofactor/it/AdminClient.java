@@ -45,22 +45,36 @@ final class AdminClient {
 
     /** A user's token from {@code admin-cli} of their realm (direct grant: works only while that realm allows it). */
     static AdminClient passwordGrant(KeycloakServer kc, String realm, String username, String password) {
-        HttpAnswer answer = tokenRequest(kc, realm, Map.of("grant_type", "password", "client_id", "admin-cli",
+        return passwordGrant(kc.baseUrl(), realm, username, password);
+    }
+
+    /** The same, from the server at {@code baseUrl} (a node of the cluster). */
+    static AdminClient passwordGrant(String baseUrl, String realm, String username, String password) {
+        HttpAnswer answer = tokenRequest(baseUrl, realm, Map.of("grant_type", "password", "client_id", "admin-cli",
                 "username", username, "password", password));
         if (answer.status() != 200) {
             throw new IllegalStateException("No token for " + username + "@" + realm + ": " + answer);
         }
-        return new AdminClient(kc.baseUrl(), answer.json().get("access_token").asText());
+        return new AdminClient(baseUrl, answer.json().get("access_token").asText());
     }
 
     static HttpAnswer tokenRequest(KeycloakServer kc, String realm, Map<String, String> form) {
-        return send(HttpRequest.newBuilder(URI.create(kc.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token"))
+        return tokenRequest(kc.baseUrl(), realm, form);
+    }
+
+    static HttpAnswer tokenRequest(String baseUrl, String realm, Map<String, String> form) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(formEncode(form))).build());
     }
 
     String token() {
         return token;
+    }
+
+    /** The same token, sent to another server (a token of one cluster node is good on the other). */
+    AdminClient at(String otherBaseUrl) {
+        return new AdminClient(otherBaseUrl, token);
     }
 
     HttpAnswer get(String path) {

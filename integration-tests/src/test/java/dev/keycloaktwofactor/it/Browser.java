@@ -22,14 +22,17 @@ final class Browser {
     private final HttpClient http;
     private final String stopAt;
     private final LoopbackCookies cookies;
+    /** Where each request really goes (the cluster tests pick a node per request); the identity otherwise. */
+    private volatile java.util.function.UnaryOperator<URI> route;
 
     Browser(String stopAt) {
-        this(stopAt, new LoopbackCookies());
+        this(stopAt, new LoopbackCookies(), java.util.function.UnaryOperator.identity());
     }
 
-    private Browser(String stopAt, LoopbackCookies cookies) {
+    private Browser(String stopAt, LoopbackCookies cookies, java.util.function.UnaryOperator<URI> route) {
         this.stopAt = stopAt;
         this.cookies = cookies;
+        this.route = route;
         this.http = HttpClient.newBuilder()
                 .cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -70,7 +73,16 @@ final class Browser {
 
     /** Another tab or a replayed request: the same cookies as now, going their own way from here. */
     Browser fork() {
-        return new Browser(stopAt, cookies.copy());
+        return new Browser(stopAt, cookies.copy(), route);
+    }
+
+    /**
+     * From now on each request goes where {@code route} sends its URL (pages and redirects keep naming the URL the
+     * server wrote); returns this browser.
+     */
+    Browser routed(java.util.function.UnaryOperator<URI> route) {
+        this.route = route;
+        return this;
     }
 
     /**
@@ -144,7 +156,9 @@ final class Browser {
     private Page follow(HttpRequest request) {
         try {
             for (int hops = 0; hops < 20; hops++) {
-                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                URI target = route.apply(request.uri());
+                HttpResponse<String> r = http.send(target.equals(request.uri()) ? request
+                        : HttpRequest.newBuilder(request, (name, value) -> true).uri(target).build(), HttpResponse.BodyHandlers.ofString());
                 String location = r.headers().firstValue("Location").orElse(null);
                 if (r.statusCode() / 100 == 3 && location != null) {
                     URI next = request.uri().resolve(location);

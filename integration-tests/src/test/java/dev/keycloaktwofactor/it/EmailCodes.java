@@ -15,7 +15,7 @@ final class EmailCodes {
     }
 
     static CaughtMail next(TestRealm realm, String username) {
-        return realm.kc.mail().awaitMessageTo(realm.email(username), Duration.ofSeconds(20));
+        return realm.mail().awaitMessageTo(realm.email(username), Duration.ofSeconds(20));
     }
 
     static String code(CaughtMail mail) {
@@ -27,6 +27,6 @@ final class EmailCodes {
     }
 
     static long count(TestRealm realm, String username) {
-        return realm.kc.mail().messages().stream().filter(m -> m.to().equalsIgnoreCase(realm.email(username))).count();
+        return realm.mail().messages().stream().filter(m -> m.to().equalsIgnoreCase(realm.email(username))).count();
     }
 }

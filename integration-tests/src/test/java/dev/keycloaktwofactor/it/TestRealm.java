@@ -19,20 +19,63 @@ final class TestRealm {
     static final String REDIRECT_URI = "http://localhost/it-callback";
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
+    /** The suite's one server; null for a realm on the cluster. */
     final KeycloakServer kc;
     final AdminClient admin;
     final String name;
+    /** Where the browser starts its login (the server, or the cluster's public address). */
+    final String frontUrl;
+    /** Where the application's own calls go (token, userinfo): the server, or one node of the cluster. */
+    final String backUrl;
+    private final dev.keycloaktwofactor.devtools.MailCatcher mail;
 
     private TestRealm(KeycloakServer kc, AdminClient admin, String name) {
+        this(kc, admin, name, kc.baseUrl(), kc.baseUrl(), kc.mail());
+    }
+
+    private TestRealm(KeycloakServer kc, AdminClient admin, String name, String frontUrl, String backUrl,
+                      dev.keycloaktwofactor.devtools.MailCatcher mail) {
         this.kc = kc;
         this.admin = admin;
         this.name = name;
+        this.frontUrl = frontUrl;
+        this.backUrl = backUrl;
+        this.mail = mail;
     }
 
     static TestRealm create(String prefix) {
         KeycloakServer kc = KeycloakServer.get();
         AdminClient admin = AdminClient.master(kc);
-        String name = prefix + "-" + COUNTER.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100000, 36);
+        String name = newName(prefix);
+        admin.ok(admin.post("", realmRepresentation(name, kc.mail().smtpPort())));
+        return new TestRealm(kc, admin, name);
+    }
+
+    /**
+     * A fresh realm on a cluster, made through node {@code adminNode}; browsers start at {@code frontUrl} (the
+     * public address), the application's calls go to {@code backUrl}.
+     */
+    static TestRealm onCluster(String prefix, String frontUrl, String adminNode, dev.keycloaktwofactor.devtools.MailCatcher mail) {
+        AdminClient admin = AdminClient.passwordGrant(adminNode, "master", KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
+        String name = newName(prefix);
+        admin.ok(admin.post("", realmRepresentation(name, mail.smtpPort())));
+        return new TestRealm(null, admin, name, frontUrl, adminNode, mail);
+    }
+
+    /** The same realm, with the admin's and the application's calls going to {@code nodeUrl} instead. */
+    TestRealm via(String nodeUrl) {
+        return new TestRealm(kc, admin.at(nodeUrl), name, frontUrl, nodeUrl, mail);
+    }
+
+    dev.keycloaktwofactor.devtools.MailCatcher mail() {
+        return mail;
+    }
+
+    private static String newName(String prefix) {
+        return prefix + "-" + COUNTER.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100000, 36);
+    }
+
+    private static Map<String, Object> realmRepresentation(String name, int smtpPort) {
         Map<String, Object> realm = new LinkedHashMap<>();
         realm.put("realm", name);
         realm.put("enabled", true);
@@ -41,7 +84,7 @@ final class TestRealm {
         // tests post faster than people type: keep Keycloak's "two failures within a second" lock out of the way
         realm.put("quickLoginCheckMilliSeconds", 1);
         realm.put("accessTokenLifespan", 3600);
-        realm.put("smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(kc.mail().smtpPort()),
+        realm.put("smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(smtpPort),
                 "from", "keycloak@example.test", "fromDisplayName", "Keycloak"));
         realm.put("clients", List.of(Map.of(
                 "clientId", CLIENT_ID,
@@ -50,8 +93,7 @@ final class TestRealm {
                 "directAccessGrantsEnabled", true,
                 "redirectUris", List.of(REDIRECT_URI + "*"),
                 "attributes", Map.of("pkce.code.challenge.method", ""))));
-        admin.ok(admin.post("", realm));
-        return new TestRealm(kc, admin, name);
+        return realm;
     }
 
     /**
@@ -132,7 +174,7 @@ final class TestRealm {
     }
 
     String authUrl() {
-        return kc.baseUrl() + "/realms/" + name + "/protocol/openid-connect/auth?client_id=" + CLIENT_ID
+        return frontUrl + "/realms/" + name + "/protocol/openid-connect/auth?client_id=" + CLIENT_ID
                 + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8);
     }
 
@@ -151,7 +193,7 @@ final class TestRealm {
         if (code == null) {
             throw new AssertionError("No authorization code in " + redirect);
         }
-        HttpAnswer answer = AdminClient.tokenRequest(kc, name, Map.of("grant_type", "authorization_code",
+        HttpAnswer answer = AdminClient.tokenRequest(backUrl, name, Map.of("grant_type", "authorization_code",
                 "client_id", CLIENT_ID, "code", code, "redirect_uri", REDIRECT_URI));
         if (answer.status() != 200) {
             throw new AssertionError("Code exchange failed: " + answer);
@@ -160,18 +202,18 @@ final class TestRealm {
     }
 
     HttpAnswer directGrant(String username, String password) {
-        return AdminClient.tokenRequest(kc, name, Map.of("grant_type", "password", "client_id", CLIENT_ID,
+        return AdminClient.tokenRequest(backUrl, name, Map.of("grant_type", "password", "client_id", CLIENT_ID,
                 "username", username, "password", password, "scope", "openid"));
     }
 
     HttpAnswer userinfo(String accessToken) {
         return AdminClient.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                        kc.baseUrl() + "/realms/" + name + "/protocol/openid-connect/userinfo"))
+                        backUrl + "/realms/" + name + "/protocol/openid-connect/userinfo"))
                 .header("Authorization", "Bearer " + accessToken).GET().build());
     }
 
     HttpAnswer refresh(String refreshToken) {
-        return AdminClient.tokenRequest(kc, name, Map.of("grant_type", "refresh_token", "client_id", CLIENT_ID,
+        return AdminClient.tokenRequest(backUrl, name, Map.of("grant_type", "refresh_token", "client_id", CLIENT_ID,
                 "refresh_token", refreshToken));
     }
 }
