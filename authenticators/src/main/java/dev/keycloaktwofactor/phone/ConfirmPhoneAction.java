@@ -8,6 +8,7 @@ import dev.keycloaktwofactor.policy.InvalidSettingException;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import dev.keycloaktwofactor.sms.PhoneMask;
 import dev.keycloaktwofactor.sms.SmsChannel;
+import dev.keycloaktwofactor.sms.SmsGateway;
 import org.keycloak.Config;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
@@ -45,6 +46,9 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
+        if (refuseWithoutSms(context)) {
+            return;
+        }
         PhoneRecord phone = PhoneRecord.of(context.getUser());
         if (phone.confirmed()) {
             context.challenge(confirmedPage(context, null));
@@ -62,6 +66,9 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
         PhoneRecord phone = PhoneRecord.of(user);
         if (form.containsKey("done")) {
             context.success();
+            return;
+        }
+        if (refuseWithoutSms(context)) {
             return;
         }
         if (form.containsKey("unpin")) {
@@ -111,6 +118,18 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
             UserNotice.PHONE_CONFIRMED.sendAboutPhone(context.getSession(), context.getRealm(), user, pending, "self");
             context.challenge(confirmedPage(context, new FormMessage(null, "twofactorPhoneConfirmedNow")));
         }
+    }
+
+    /** Where SMS is not available (no gateway, or not activated for the realm) no number is taken and no text sent. */
+    private static boolean refuseWithoutSms(RequiredActionContext context) {
+        if (SmsGateway.isAvailable(context.getSession(), context.getRealm())) {
+            return false;
+        }
+        context.getEvent().clone().event(org.keycloak.events.EventType.CUSTOM_REQUIRED_ACTION_ERROR).user(context.getUser())
+                .detail("custom_required_action", PROVIDER_ID).error("twofactor_sms_unavailable");
+        context.challenge(context.form().setAttribute("twofactorMessage", "twofactorSmsUnavailable")
+                .createForm("twofactor-message.ftl"));
+        return true;
     }
 
     private static Response enterPage(RequiredActionContext context, FormMessage message) {

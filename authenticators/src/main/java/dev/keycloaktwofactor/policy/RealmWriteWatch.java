@@ -147,7 +147,7 @@ public final class RealmWriteWatch implements EventListenerProvider {
                 // the writer's value, cut short and on one line: it is anyone's text
                 String shown = stored.replaceAll("\\p{Cntrl}", "?");
                 fields.add(a.getKey().substring(TwoFactorSettings.ATTRIBUTE_PREFIX.length()) + "="
-                        + (shown.length() > 40 ? shown.substring(0, 40) + "…" : shown));
+                        + (shown.length() > 40 ? shown.substring(0, 40) + "..." : shown));
             }
         }
         return fields;

@@ -50,9 +50,10 @@ public class SmsChannel implements CodeChannel {
         return "sms";
     }
 
+    /** None at all where SMS is not available in the realm: then nothing is claimed, counted or sent. */
     @Override
     public String destination(CodeStep step) {
-        return destination.apply(step);
+        return SmsGateway.isAvailable(step.session(), step.realm()) ? destination.apply(step) : null;
     }
 
     @Override
@@ -78,6 +79,9 @@ public class SmsChannel implements CodeChannel {
     @Override
     public void deliver(KeycloakSession session, RealmModel realm, UserModel user, String to, String code,
                         CodePurpose purpose, TwoFactorSettings settings) throws CodeDeliveryException {
+        if (!SmsGateway.isAvailable(session, realm)) {
+            throw new CodeDeliveryException("SMS is not available in this realm", null);
+        }
         SmsSender sender = SmsGateway.sender(session).orElseThrow(() ->
                 new CodeDeliveryException("no SMS gateway is configured on this server", null));
         try {
