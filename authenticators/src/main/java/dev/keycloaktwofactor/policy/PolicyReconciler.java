@@ -1,5 +1,6 @@
 package dev.keycloaktwofactor.policy;
 
+import dev.keycloaktwofactor.admin.page.PageClient;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
@@ -8,7 +9,7 @@ import org.keycloak.provider.ProviderEvent;
 /**
  * Realms whose settings arrived without a save (a realm import, {@code --import-realm}, an edited database): once the
  * server has finished importing, their settings are checked and their flows bound as a save would have
- * ({@link RealmWriteWatch#reconcile}).
+ * ({@link RealmWriteWatch#reconcile}). Every realm gets the Security page's client (its admins may need the page).
  */
 final class PolicyReconciler {
 
@@ -18,7 +19,10 @@ final class PolicyReconciler {
     static void onEvent(KeycloakSessionFactory factory, ProviderEvent event) {
         if (event instanceof PostMigrationEvent) {
             KeycloakModelUtils.runJobInTransaction(factory, session -> session.realms().getRealmsStream()
-                    .forEach(realm -> RealmWriteWatch.reconcile(session, realm, RealmWriteWatch.Writer.STARTUP, null)));
+                    .forEach(realm -> {
+                        PageClient.ensureHere(session, realm);
+                        RealmWriteWatch.reconcile(session, realm, RealmWriteWatch.Writer.STARTUP, null);
+                    }));
         }
     }
 }

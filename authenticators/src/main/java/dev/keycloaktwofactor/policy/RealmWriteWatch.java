@@ -1,5 +1,6 @@
 package dev.keycloaktwofactor.policy;
 
+import dev.keycloaktwofactor.admin.page.PageClient;
 import dev.keycloaktwofactor.sms.SmsGateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -196,7 +197,10 @@ public final class RealmWriteWatch implements EventListenerProvider {
         public void postInit(KeycloakSessionFactory factory) {
             factory.register(event -> {
                 if (event instanceof RealmModel.RealmPostCreateEvent created) {
-                    reconcile(created.getKeycloakSession(), created.getCreatedRealm(), Writer.CREATION, null);
+                    KeycloakSession session = created.getKeycloakSession();
+                    PageClient.ensureHere(session, created.getCreatedRealm());
+                    PageClient.scopeFromMaster(session, created.getCreatedRealm());
+                    reconcile(session, created.getCreatedRealm(), Writer.CREATION, null);
                 }
             });
         }
