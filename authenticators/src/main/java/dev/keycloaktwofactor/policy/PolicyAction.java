@@ -10,6 +10,8 @@ import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -111,6 +113,25 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
         context.challenge(context.form().setAttribute("twofactorMessage", TwoFactorAuthenticator.LOCKED_MESSAGE)
                 .createForm("twofactor-message.ftl"));
         return true;
+    }
+
+    /**
+     * Puts this action before every other required action of the realm (Keycloak runs the lowest priority number
+     * first), so that no other action (update profile, verify email, update email, confirm phone...) can change where
+     * the code goes before the code was checked. Re-asserted at start-up, on every save and whenever an admin changes
+     * the realm's required actions. Does nothing in a realm where the action is not registered.
+     */
+    public static void putFirst(RealmModel realm) {
+        RequiredActionProviderModel policy = realm.getRequiredActionProviderByAlias(PROVIDER_ID);
+        if (policy == null) {
+            return;
+        }
+        int lowestOther = realm.getRequiredActionProvidersStream().filter(a -> !PROVIDER_ID.equals(a.getAlias()))
+                .mapToInt(RequiredActionProviderModel::getPriority).min().orElse(policy.getPriority() + 1);
+        if (policy.getPriority() >= lowestOther) {
+            policy.setPriority(lowestOther - 10);
+            realm.updateRequiredActionProvider(policy);
+        }
     }
 
     @Override

@@ -22,6 +22,7 @@ final class PolicyReconciler {
                     .forEach(realm -> {
                         PageClient.ensureHere(session, realm);
                         RealmWriteWatch.reconcile(session, realm, RealmWriteWatch.Writer.STARTUP, null);
+                        PolicyAction.putFirst(realm);
                     }));
         }
     }

@@ -72,6 +72,14 @@ public final class RealmWriteWatch implements EventListenerProvider {
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        if (event.getResourceType() == ResourceType.REQUIRED_ACTION) {
+            // an admin reordered, added or re-enabled required actions: the second factor still comes first
+            RealmModel realm = session.realms().getRealm(event.getRealmId());
+            if (realm != null) {
+                PolicyAction.putFirst(realm);
+            }
+            return;
+        }
         if (event.getResourceType() != ResourceType.REALM || event.getOperationType() != OperationType.UPDATE
                 || (event.getResourcePath() != null && event.getResourcePath().startsWith("twofactor/"))) {
             return; // our own endpoint applies the rules itself
