@@ -268,8 +268,11 @@ public class TwoFactorAdminResource {
                     ? "SMS is not activated for this realm; ask support to activate it."
                     : "SMS is not available: no SMS gateway is configured on this server.");
         }
+        // The lock-out question is asked only of a change to the list, and only of this realm's own admins: the list
+        // governs logins to this realm, which a master-realm admin does not need.
         String caller = session.getContext().getConnection().getRemoteAddr();
-        if (!next.allowlist().permits(caller)) {
+        if (!next.ipAllowlist().equals(current.ipAllowlist()) && callerInThisRealm() != null
+                && !next.allowlist().permits(caller)) {
             throw new InvalidSettingException(TwoFactorSettings.IP_ALLOWLIST,
                     "This list would lock you out: your address " + caller + " is not in it.");
         }

@@ -12,6 +12,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
+import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -45,7 +46,7 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
         TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
         boolean outsideAllowlist = !settings.allowlist().permits(context.getConnection().getRemoteAddr());
         boolean factorOwed = !SecondFactors.passed(authSession)
-                && authSession.getAuthNote(AuthenticationManager.SSO_AUTH) == null
+                && (authSession.getAuthNote(AuthenticationManager.SSO_AUTH) == null || !ssoSessionPassed(context))
                 && factors.forUser(settings, context.getUser()) != null;
         if (outsideAllowlist || factorOwed) {
             authSession.addRequiredAction(PROVIDER_ID);
@@ -89,6 +90,16 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
             SecondFactors.markPassed(context.getAuthenticationSession());
             context.success();
         }
+    }
+
+    /**
+     * Single sign-on rides on a user session (whose id Keycloak gives the browser's authentication session); it counts
+     * as second-factor login only if that session was opened with the second factor, not in an "off" period.
+     */
+    private static boolean ssoSessionPassed(RequiredActionContext context) {
+        String id = context.getAuthenticationSession().getParentSession().getId();
+        UserSessionModel userSession = context.getSession().sessions().getUserSession(context.getRealm(), id);
+        return SecondFactors.passed(userSession);
     }
 
     /** Outside the realm's allowlist: the browser flow's refusal, an event with the address, and no way on. */

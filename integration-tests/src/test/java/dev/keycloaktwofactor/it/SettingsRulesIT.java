@@ -123,4 +123,22 @@ class SettingsRulesIT {
         assertThat(created.get("attributes").path("twofactor.maxCodeAttempts").asText()).isEqualTo("5");
         assertThat(List.of(created.get("directGrantFlow").asText())).containsExactly(BOUND_DIRECT_GRANT);
     }
+
+    @Test
+    void theLockOutCheckAsksOnlyTheRealmsOwnAdminsAndOnlyWhenTheListChanges() {
+        TestRealm r = TestRealm.create("rules-lockout");
+        AdminClient localAdmin = realmAdmin(r); // signed in before the list exists
+
+        // a master-realm admin is not subject to the realm's list: they may set one without their address
+        assertThat(r.putSettings(r.admin, Map.of("ipAllowlist", List.of("10.0.0.0/8"))).status()).isEqualTo(200);
+        assertThat(r.putSettings(r.admin, Map.of("codeLength", 7)).status()).isEqualTo(200);
+        // the realm's admin outside the list may change other settings: only a change of the list asks
+        assertThat(r.putSettings(localAdmin, Map.of("codeLength", 8)).status()).isEqualTo(200);
+        HttpAnswer lockout = r.putSettings(localAdmin, Map.of("ipAllowlist", List.of("10.1.0.0/16")));
+        assertThat(lockout.status()).isEqualTo(400);
+        assertThat(lockout.json().get("field").asText()).isEqualTo("ipAllowlist");
+        JsonNode settings = r.settings();
+        assertThat(settings.get("codeLength").asInt()).isEqualTo(8);
+        assertThat(settings.get("ipAllowlist")).extracting(JsonNode::asText).containsExactly("10.0.0.0/8");
+    }
 }
