@@ -3,6 +3,7 @@ package dev.keycloaktwofactor.phone;
 import dev.keycloaktwofactor.code.CodeFactor;
 import dev.keycloaktwofactor.code.CodePurpose;
 import dev.keycloaktwofactor.code.CodeStep;
+import dev.keycloaktwofactor.code.SendCaps;
 import dev.keycloaktwofactor.common.UserNotice;
 import dev.keycloaktwofactor.policy.InvalidSettingException;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
@@ -95,6 +96,14 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
                 number = PhoneNumbers.parse(form.getFirst(PhoneNumbers.FIELD));
             } catch (InvalidSettingException e) {
                 context.challenge(enterPage(context, new FormMessage(PhoneNumbers.FIELD, "twofactorPhoneInvalid")));
+                return;
+            }
+            if (!SendCaps.claimConfirmationNumber(context.getSession().singleUseObjects(), context.getRealm().getId(),
+                    user.getId(), number)) {
+                context.getEvent().clone().event(org.keycloak.events.EventType.CUSTOM_REQUIRED_ACTION_ERROR).user(user)
+                        .detail("custom_required_action", PROVIDER_ID).detail("reason", "numbers_per_hour")
+                        .error(CodeFactor.EVENT_SEND_REFUSED);
+                context.challenge(enterPage(context, new FormMessage(PhoneNumbers.FIELD, "twofactorPhoneTooManyNumbers")));
                 return;
             }
             if (!number.equals(context.getAuthenticationSession().getAuthNote(SmsChannel.PENDING_NUMBER_NOTE))) {

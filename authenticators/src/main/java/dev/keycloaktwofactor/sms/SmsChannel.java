@@ -40,9 +40,22 @@ public class SmsChannel implements CodeChannel {
         }, true);
     }
 
-    /** Confirmation codes: the number the user asked to confirm, kept in the login attempt. */
+    /**
+     * Confirmation codes: the number the user asked to confirm, kept in the login attempt. Named with a prefix, so that
+     * the per-destination hourly cap counts confirmation texts apart from sign-in codes: someone confirming another
+     * person's number cannot use up the budget that person's sign-in codes need. Delivery strips the prefix.
+     */
     public static SmsChannel toPendingNumber() {
-        return new SmsChannel(step -> step.authSession().getAuthNote(PENDING_NUMBER_NOTE), false);
+        return new SmsChannel(step -> {
+            String number = step.authSession().getAuthNote(PENDING_NUMBER_NOTE);
+            return number == null ? null : CONFIRMATION_PREFIX + number;
+        }, false);
+    }
+
+    private static final String CONFIRMATION_PREFIX = "confirm:";
+
+    private static String number(String destination) {
+        return destination.startsWith(CONFIRMATION_PREFIX) ? destination.substring(CONFIRMATION_PREFIX.length()) : destination;
     }
 
     @Override
@@ -57,8 +70,8 @@ public class SmsChannel implements CodeChannel {
     }
 
     @Override
-    public String masked(String number) {
-        return PhoneMask.mask(number);
+    public String masked(String destination) {
+        return PhoneMask.mask(number(destination));
     }
 
     @Override
@@ -85,7 +98,7 @@ public class SmsChannel implements CodeChannel {
         SmsSender sender = SmsGateway.sender(session).orElseThrow(() ->
                 new CodeDeliveryException("no SMS gateway is configured on this server", null));
         try {
-            sender.send(to, text(session, realm, user, code, purpose, settings));
+            sender.send(number(to), text(session, realm, user, code, purpose, settings));
         } catch (SmsDeliveryException e) {
             throw new CodeDeliveryException(e.getMessage(), e);
         }
