@@ -20,6 +20,7 @@ final class PolicyReconciler {
         if (event instanceof PostMigrationEvent) {
             KeycloakModelUtils.runJobInTransaction(factory, session -> session.realms().getRealmsStream()
                     .forEach(realm -> {
+                        FlowBinding.registerActionsAndProfile(session, realm);
                         PageClient.ensureHere(session, realm);
                         RealmWriteWatch.reconcile(session, realm, RealmWriteWatch.Writer.STARTUP, null);
                         PolicyAction.putFirst(realm);

@@ -206,6 +206,9 @@ public final class RealmWriteWatch implements EventListenerProvider {
             factory.register(event -> {
                 if (event instanceof RealmModel.RealmPostCreateEvent created) {
                     KeycloakSession session = created.getKeycloakSession();
+                    // the phone attributes are declared from the start: undeclared, a realm whose user profile lets
+                    // users write unmanaged attributes would let them write the confirmation flags too
+                    FlowBinding.registerActionsAndProfile(session, created.getCreatedRealm());
                     PageClient.ensureHere(session, created.getCreatedRealm());
                     PageClient.scopeFromMaster(session, created.getCreatedRealm());
                     reconcile(session, created.getCreatedRealm(), Writer.CREATION, null);
