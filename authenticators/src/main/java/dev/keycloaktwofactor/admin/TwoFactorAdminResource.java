@@ -6,6 +6,7 @@ import dev.keycloaktwofactor.common.UserNotice;
 import dev.keycloaktwofactor.policy.Deauthorizer;
 import dev.keycloaktwofactor.policy.FlowBinding;
 import dev.keycloaktwofactor.policy.InvalidSettingException;
+import dev.keycloaktwofactor.policy.SecondFactors;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import dev.keycloaktwofactor.phone.PhoneNumbers;
 import dev.keycloaktwofactor.phone.PhoneRecord;
@@ -92,6 +93,9 @@ public class TwoFactorAdminResource {
         }
         next.writeTo(realm);
 
+        if (next.method().isEnabled() && !current.method().isEnabled()) {
+            keepCallerSignedIn();
+        }
         Map<String, Object> answer = representation(next);
         if (firstEnablement) {
             answer.put("deauthorized", Deauthorizer.logoutAllExcept(session, realm, callerInThisRealm()));
@@ -275,6 +279,17 @@ public class TwoFactorAdminResource {
                 && !next.allowlist().permits(caller)) {
             throw new InvalidSettingException(TwoFactorSettings.IP_ALLOWLIST,
                     "This list would lock you out: your address " + caller + " is not in it.");
+        }
+    }
+
+    /**
+     * The admin who turns two-factor on stays signed in (the deauthorization spares them too): their sessions, opened
+     * while it was off, are not asked for the second factor at their next single sign-on.
+     */
+    private void keepCallerSignedIn() {
+        UserModel caller = callerInThisRealm();
+        if (caller != null) {
+            session.sessions().getUserSessionsStream(realm, caller).forEach(SecondFactors::markPassed);
         }
     }
 

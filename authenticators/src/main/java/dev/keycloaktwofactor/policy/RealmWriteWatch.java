@@ -107,12 +107,17 @@ public final class RealmWriteWatch implements EventListenerProvider {
                 .merge(field(TwoFactorSettings.SMS_ACTIVATED, MasterSide.smsActivated(realm)));
         TwoFactorSettings wanted = TwoFactorSettings.of(realm); // stored values where valid, the previous ones elsewhere
         String storedSms = realm.getAttribute(MasterSide.SMS_ACTIVATED);
-        if (writer.speaksForMaster() && ("true".equals(storedSms) || "false".equals(storedSms))) {
+        // the first start of this version takes a realm's existing values over once (it had no master side before)
+        boolean firstLook = writer == Writer.STARTUP && recorded == null;
+        boolean adopt = writer.speaksForMaster() || firstLook;
+        if (adopt && ("true".equals(storedSms) || "false".equals(storedSms))) {
             wanted = wanted.merge(field(TwoFactorSettings.SMS_ACTIVATED, Boolean.parseBoolean(storedSms)));
         }
-        if (wanted.method() == TwoFactorMethod.SMS && !(wanted.smsActivated() && SmsGateway.isConfigured(session))) {
-            TwoFactorMethod fallback = previous.method() == TwoFactorMethod.SMS ? TwoFactorMethod.NONE : previous.method();
-            wanted = wanted.merge(JSON.createObjectNode().put(TwoFactorSettings.METHOD, fallback.id()));
+        // no switching to SMS where it is not available; a realm already under SMS stays so (it fails closed: no
+        // texts, "contact the administrator"), rather than losing its second factor
+        if (wanted.method() == TwoFactorMethod.SMS && previous.method() != TwoFactorMethod.SMS && !firstLook
+                && !(wanted.smsActivated() && SmsGateway.isConfigured(session))) {
+            wanted = wanted.merge(JSON.createObjectNode().put(TwoFactorSettings.METHOD, previous.method().id()));
         }
         List<String> undone = undone(realm, wanted);
         if (!undone.isEmpty()) {

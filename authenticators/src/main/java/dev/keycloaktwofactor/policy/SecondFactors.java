@@ -47,6 +47,11 @@ public final class SecondFactors {
         authSession.setUserSessionNote(PASSED_NOTE, "true");
     }
 
+    /** A session that counts as having given the second factor (the admin who turns two-factor on keeps theirs). */
+    public static void markPassed(UserSessionModel userSession) {
+        userSession.setNote(PASSED_NOTE, "true");
+    }
+
     public static boolean passed(AuthenticationSessionModel authSession) {
         return authSession.getAuthNote(PASSED_NOTE) != null;
     }

@@ -102,6 +102,16 @@ class SettingsRulesIT {
         AdminClient localAdmin = realmAdmin(r);
         assertThat(updateAttributes(localAdmin, r, Map.of("twofactor.smsActivated", "false")).status()).isEqualTo(204);
         assertThat(r.settings().get("smsActivated").asBoolean()).isTrue();
+
+        // the realm admin picks SMS the same way; the master admin then deactivates it: the realm stays under SMS
+        // (no texts go out, users are told to contact the administrator) rather than losing its second factor
+        assertThat(updateAttributes(localAdmin, r, Map.of("twofactor.method", "sms")).status()).isEqualTo(204);
+        assertThat(r.settings().get("method").asText()).isEqualTo("sms");
+        assertThat(updateAttributes(r.admin, r, Map.of("twofactor.smsActivated", "false")).status()).isEqualTo(204);
+        JsonNode settings2 = r.settings();
+        assertThat(settings2.get("smsActivated").asBoolean()).isFalse();
+        assertThat(settings2.get("method").asText()).as("not switched off through the back door").isEqualTo("sms");
+        assertThat(r.admin.ok(r.admin.get("/" + r.name)).get("browserFlow").asText()).isEqualTo(BOUND_BROWSER);
     }
 
     @Test
