@@ -7,6 +7,7 @@ import dev.keycloaktwofactor.common.UserNotice;
 import dev.keycloaktwofactor.policy.Deauthorizer;
 import dev.keycloaktwofactor.policy.FlowBinding;
 import dev.keycloaktwofactor.policy.InvalidSettingException;
+import dev.keycloaktwofactor.policy.SecondFactors;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import dev.keycloaktwofactor.phone.PhoneNumberException;
 import dev.keycloaktwofactor.phone.PhoneNumbers;
@@ -110,6 +111,9 @@ public class TwoFactorAdminResource {
             }
         }
 
+        if (next.method().isEnabled() && !current.method().isEnabled()) {
+            keepCallerSignedIn();
+        }
         Map<String, Object> answer = representation(next);
         if (firstEnablement) {
             answer.put("deauthorized", Deauthorizer.logoutAllExcept(session, realm, callerInThisRealm()));
@@ -317,10 +321,24 @@ public class TwoFactorAdminResource {
                     ? "SMS is not activated for this realm; ask support to activate it."
                     : "SMS is not available: no SMS gateway is configured on this server.");
         }
+        // The lock-out question is asked only of a change to the list, and only of this realm's own admins: the list
+        // governs logins to this realm, which a master-realm admin does not need.
         String caller = session.getContext().getConnection().getRemoteAddr();
-        if (!next.allowlist().permits(caller)) {
+        if (!next.ipAllowlist().equals(current.ipAllowlist()) && callerInThisRealm() != null
+                && !next.allowlist().permits(caller)) {
             throw new InvalidSettingException(TwoFactorSettings.IP_ALLOWLIST,
                     "This list would lock you out: your address " + caller + " is not in it.");
+        }
+    }
+
+    /**
+     * The admin who turns two-factor on stays signed in (the deauthorization spares them too): their sessions, opened
+     * while it was off, are not asked for the second factor at their next single sign-on.
+     */
+    private void keepCallerSignedIn() {
+        UserModel caller = callerInThisRealm();
+        if (caller != null) {
+            session.sessions().getUserSessionsStream(realm, caller).forEach(SecondFactors::markPassed);
         }
     }
 

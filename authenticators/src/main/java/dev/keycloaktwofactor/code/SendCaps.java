@@ -1,6 +1,7 @@
 package dev.keycloaktwofactor.code;
 
 import org.keycloak.Config;
+import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
@@ -44,6 +45,30 @@ public record SendCaps(int perUser, int perAddress, int perDestination) {
     public static void configure(Config.Scope config) {
         current = new SendCaps(config.getInt(PER_USER, DEFAULTS.perUser()), config.getInt(PER_ADDRESS, DEFAULTS.perAddress()),
                 config.getInt(PER_DESTINATION, DEFAULTS.perDestination()));
+    }
+
+    /** Different numbers one user may be sent confirmation codes to in any rolling hour. */
+    public static final int CONFIRM_NUMBERS_PER_HOUR = 3;
+
+    /**
+     * Whether {@code user} may be sent a confirmation code to {@code number} now: a number already texted this hour
+     * may be again (the usual waits apply); a new one takes one of {@link #CONFIRM_NUMBERS_PER_HOUR} slots, so that
+     * one account cannot spray texts over many numbers. Atomic across requests and nodes (put-if-absent slots).
+     */
+    public static boolean claimConfirmationNumber(SingleUseObjectProvider store, String realmId, String userId, String number) {
+        String key = "twofactor:confirm-numbers:" + realmId + ":" + userId;
+        String marker = key + ":" + OneTimeCode.hash(number, "destination");
+        if (store.contains(marker)) {
+            return true;
+        }
+        int slot = AtomicSlots.claim(store, key, CONFIRM_NUMBERS_PER_HOUR, 3600);
+        if (slot == 0) {
+            return false;
+        }
+        if (!store.putIfAbsent(marker, 3600)) {
+            store.remove(key + ":" + slot); // the same number claimed in parallel: one slot is enough
+        }
+        return true;
     }
 
     public Map<String, String> asInfo() {

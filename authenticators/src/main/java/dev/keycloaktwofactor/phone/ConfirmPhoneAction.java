@@ -3,9 +3,11 @@ package dev.keycloaktwofactor.phone;
 import dev.keycloaktwofactor.code.CodeFactor;
 import dev.keycloaktwofactor.code.CodePurpose;
 import dev.keycloaktwofactor.code.CodeStep;
+import dev.keycloaktwofactor.code.SendCaps;
 import dev.keycloaktwofactor.common.UserNotice;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import dev.keycloaktwofactor.sms.SmsChannel;
+import dev.keycloaktwofactor.sms.SmsGateway;
 import org.keycloak.Config;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
@@ -43,6 +45,9 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
+        if (refuseWithoutSms(context)) {
+            return;
+        }
         PhoneRecord phone = PhoneRecord.of(context.getUser());
         if (phone.confirmed()) {
             context.challenge(confirmedPage(context, null));
@@ -60,6 +65,9 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
         PhoneRecord phone = PhoneRecord.of(user);
         if (form.containsKey("done")) {
             context.success();
+            return;
+        }
+        if (refuseWithoutSms(context)) {
             return;
         }
         if (form.containsKey("unpin")) {
@@ -88,6 +96,14 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
                 // the page says what is wrong with the number: landline, toll-free, a country the realm does not text...
                 context.challenge(enterPage(context, new FormMessage(PhoneNumbers.FIELD, e.problem().messageKey(),
                         e.parameters(context.getSession().getContext().resolveLocale(context.getUser())).toArray())));
+                return;
+            }
+            if (!SendCaps.claimConfirmationNumber(context.getSession().singleUseObjects(), context.getRealm().getId(),
+                    user.getId(), number)) {
+                context.getEvent().clone().event(org.keycloak.events.EventType.CUSTOM_REQUIRED_ACTION_ERROR).user(user)
+                        .detail("custom_required_action", PROVIDER_ID).detail("reason", "numbers_per_hour")
+                        .error(CodeFactor.EVENT_SEND_REFUSED);
+                context.challenge(enterPage(context, new FormMessage(PhoneNumbers.FIELD, "twofactorPhoneTooManyNumbers")));
                 return;
             }
             if (!number.equals(context.getAuthenticationSession().getAuthNote(SmsChannel.PENDING_NUMBER_NOTE))) {
@@ -120,6 +136,18 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
             UserNotice.PHONE_CONFIRMED.sendAboutPhone(context.getSession(), context.getRealm(), user, pending, "self");
             context.challenge(confirmedPage(context, new FormMessage(null, "twofactorPhoneConfirmedNow")));
         }
+    }
+
+    /** Where SMS is not available (no gateway, or not activated for the realm) no number is taken and no text sent. */
+    private static boolean refuseWithoutSms(RequiredActionContext context) {
+        if (SmsGateway.isAvailable(context.getSession(), context.getRealm())) {
+            return false;
+        }
+        context.getEvent().clone().event(org.keycloak.events.EventType.CUSTOM_REQUIRED_ACTION_ERROR).user(context.getUser())
+                .detail("custom_required_action", PROVIDER_ID).error("twofactor_sms_unavailable");
+        context.challenge(context.form().setAttribute("twofactorMessage", "twofactorSmsUnavailable")
+                .createForm("twofactor-message.ftl"));
+        return true;
     }
 
     private static Response enterPage(RequiredActionContext context, FormMessage message) {

@@ -1,6 +1,5 @@
 package dev.keycloaktwofactor.phone;
 
-import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import dev.keycloaktwofactor.sms.SmsGateway;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
@@ -68,7 +67,7 @@ public class PhoneCredentialEntry implements CredentialProvider<CredentialModel>
     @Override
     public CredentialTypeMetadata getCredentialTypeMetadata(CredentialTypeMetadataContext context) {
         RealmModel realm = session.getContext().getRealm();
-        boolean textsPossible = SmsGateway.isConfigured(session) && TwoFactorSettings.of(realm).smsActivated();
+        boolean textsPossible = SmsGateway.isAvailable(session, realm);
         return CredentialTypeMetadata.builder()
                 .type(TYPE)
                 .category(CredentialTypeMetadata.Category.TWO_FACTOR)

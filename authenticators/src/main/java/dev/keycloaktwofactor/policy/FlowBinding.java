@@ -66,6 +66,7 @@ public final class FlowBinding {
         registerAction(realm, SetupAppAction.PROVIDER_ID, "Switch to an authenticator app (confirmed by email)");
         registerAction(realm, ConfirmPhoneAction.PROVIDER_ID, "Confirm phone number for sign-in codes");
         registerAction(realm, PolicyAction.PROVIDER_ID, "Two-factor (realm policy) after any other way in");
+        PolicyAction.putFirst(realm);
         PhoneProfile.ensure(session, realm);
     }
 

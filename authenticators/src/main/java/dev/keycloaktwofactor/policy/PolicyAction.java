@@ -11,6 +11,9 @@ import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
+import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -44,7 +47,7 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
         TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
         boolean outsideAllowlist = !settings.allowlist().permits(context.getConnection().getRemoteAddr());
         boolean factorOwed = !SecondFactors.passed(authSession)
-                && authSession.getAuthNote(AuthenticationManager.SSO_AUTH) == null
+                && (authSession.getAuthNote(AuthenticationManager.SSO_AUTH) == null || !ssoSessionPassed(context))
                 && factors.forUser(settings, context.getUser()) != null;
         if (outsideAllowlist || factorOwed) {
             authSession.addRequiredAction(PROVIDER_ID);
@@ -90,6 +93,16 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
         }
     }
 
+    /**
+     * Single sign-on rides on a user session (whose id Keycloak gives the browser's authentication session); it counts
+     * as second-factor login only if that session was opened with the second factor, not in an "off" period.
+     */
+    private static boolean ssoSessionPassed(RequiredActionContext context) {
+        String id = context.getAuthenticationSession().getParentSession().getId();
+        UserSessionModel userSession = context.getSession().sessions().getUserSession(context.getRealm(), id);
+        return SecondFactors.passed(userSession);
+    }
+
     /** Outside the realm's allowlist: the browser flow's refusal, an event with the address, and no way on. */
     private static boolean refuseAddress(RequiredActionContext context) {
         String address = context.getConnection().getRemoteAddr();
@@ -118,6 +131,25 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
         context.challenge(context.form().setAttribute("twofactorMessage", TwoFactorAuthenticator.LOCKED_MESSAGE)
                 .createForm("twofactor-message.ftl"));
         return true;
+    }
+
+    /**
+     * Puts this action before every other required action of the realm (Keycloak runs the lowest priority number
+     * first), so that no other action (update profile, verify email, update email, confirm phone...) can change where
+     * the code goes before the code was checked. Re-asserted at start-up, on every save and whenever an admin changes
+     * the realm's required actions. Does nothing in a realm where the action is not registered.
+     */
+    public static void putFirst(RealmModel realm) {
+        RequiredActionProviderModel policy = realm.getRequiredActionProviderByAlias(PROVIDER_ID);
+        if (policy == null) {
+            return;
+        }
+        int lowestOther = realm.getRequiredActionProvidersStream().filter(a -> !PROVIDER_ID.equals(a.getAlias()))
+                .mapToInt(RequiredActionProviderModel::getPriority).min().orElse(policy.getPriority() + 1);
+        if (policy.getPriority() >= lowestOther) {
+            policy.setPriority(lowestOther - 10);
+            realm.updateRequiredActionProvider(policy);
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.keycloaktwofactor.email.EmailChannel;
 import dev.keycloaktwofactor.sms.SmsChannel;
 import dev.keycloaktwofactor.totp.AuthenticatorAppFactor;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import java.util.Map;
@@ -40,11 +41,23 @@ public final class SecondFactors {
         return factors.get(settings.method());
     }
 
+    /** Also kept on the user session: single sign-on from it later counts as having given the second factor. */
     public static void markPassed(AuthenticationSessionModel authSession) {
         authSession.setAuthNote(PASSED_NOTE, "true");
+        authSession.setUserSessionNote(PASSED_NOTE, "true");
+    }
+
+    /** A session that counts as having given the second factor (the admin who turns two-factor on keeps theirs). */
+    public static void markPassed(UserSessionModel userSession) {
+        userSession.setNote(PASSED_NOTE, "true");
     }
 
     public static boolean passed(AuthenticationSessionModel authSession) {
         return authSession.getAuthNote(PASSED_NOTE) != null;
+    }
+
+    /** A session opened while the policy asked nothing (an "off" period) has not: its next use must give it. */
+    public static boolean passed(UserSessionModel userSession) {
+        return userSession != null && userSession.getNote(PASSED_NOTE) != null;
     }
 }

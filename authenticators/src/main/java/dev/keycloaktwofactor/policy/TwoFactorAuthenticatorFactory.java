@@ -51,7 +51,7 @@ public class TwoFactorAuthenticatorFactory extends PolicyStepFactory implements 
         if (settings.method() == TwoFactorMethod.EMAIL && settings.allowAppOptIn()) {
             entries.add(SetupAppCredentialProvider.TYPE);
         }
-        if (SmsGateway.isConfigured(session) && settings.smsActivated()) {
+        if (SmsGateway.isAvailable(session, realm)) {
             entries.add(PhoneCredentialEntry.TYPE);
         }
         return entries;

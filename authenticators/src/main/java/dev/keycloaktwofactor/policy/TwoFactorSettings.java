@@ -64,8 +64,14 @@ public record TwoFactorSettings(
         ipAllowlist = List.copyOf(ipAllowlist);
     }
 
+    /**
+     * The settings in force. A stored value that is not valid (written by Keycloak's realm update, an edited
+     * database) never takes effect: the last valid value stays ({@link MasterSide}), and SMS counts as activated
+     * only as a master-realm admin left it.
+     */
     public static TwoFactorSettings of(RealmModel realm) {
-        TwoFactorSettings d = DEFAULTS;
+        TwoFactorSettings lastValid = MasterSide.lastValid(realm);
+        TwoFactorSettings d = lastValid == null ? DEFAULTS : lastValid;
         String allowlist = attribute(realm, IP_ALLOWLIST);
         String firstEnabled = attribute(realm, FIRST_ENABLED_AT);
         return new TwoFactorSettings(
@@ -77,27 +83,42 @@ public record TwoFactorSettings(
                 intAttribute(realm, MAX_CODE_ATTEMPTS, MAX_CODE_ATTEMPTS_RANGE, d.maxCodeAttempts),
                 intAttribute(realm, LOCKOUT_SECONDS, LOCKOUT_RANGE, d.lockoutSeconds),
                 boolAttribute(realm, ALLOW_APP_OPT_IN, d.allowAppOptIn),
-                allowlist == null || allowlist.isBlank() ? List.of()
-                        : Arrays.stream(allowlist.split("[,\\s]+")).filter(s -> !s.isBlank()).toList(),
-                boolAttribute(realm, SMS_ACTIVATED, d.smsActivated),
-                parseInstant(firstEnabled));
+                allowlistAttribute(allowlist, d.ipAllowlist),
+                MasterSide.smsActivated(realm),
+                firstEnabled == null ? d.firstEnabledAt : parseInstant(firstEnabled, d.firstEnabledAt));
     }
 
-    /** Writes every field; {@code firstEnabledAt} only once it is set. */
+    /**
+     * Writes every field that differs from what is stored; {@code firstEnabledAt} only once it is set. The realm
+     * attribute {@code smsActivated} is a copy for realm exports: {@link MasterSide} holds the value that counts.
+     * Also records these settings as the last valid ones.
+     */
     public void writeTo(RealmModel realm) {
-        realm.setAttribute(ATTRIBUTE_PREFIX + METHOD, method.id());
-        realm.setAttribute(ATTRIBUTE_PREFIX + CODE_LENGTH, codeLength);
-        realm.setAttribute(ATTRIBUTE_PREFIX + CODE_TTL_SECONDS, codeTtlSeconds);
-        realm.setAttribute(ATTRIBUTE_PREFIX + RESEND_COOLDOWN_SECONDS, resendCooldownSeconds);
-        realm.setAttribute(ATTRIBUTE_PREFIX + MAX_RESENDS, maxResends);
-        realm.setAttribute(ATTRIBUTE_PREFIX + MAX_CODE_ATTEMPTS, maxCodeAttempts);
-        realm.setAttribute(ATTRIBUTE_PREFIX + LOCKOUT_SECONDS, lockoutSeconds);
-        realm.setAttribute(ATTRIBUTE_PREFIX + ALLOW_APP_OPT_IN, allowAppOptIn);
-        realm.setAttribute(ATTRIBUTE_PREFIX + IP_ALLOWLIST, String.join(",", ipAllowlist));
-        realm.setAttribute(ATTRIBUTE_PREFIX + SMS_ACTIVATED, smsActivated);
+        attributes().forEach((name, value) -> {
+            if (!value.equals(realm.getAttribute(name))) {
+                realm.setAttribute(name, value);
+            }
+        });
+        MasterSide.record(realm, this);
+    }
+
+    /** The realm attributes that store these settings, by full attribute name. */
+    public Map<String, String> attributes() {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put(ATTRIBUTE_PREFIX + METHOD, method.id());
+        a.put(ATTRIBUTE_PREFIX + CODE_LENGTH, Integer.toString(codeLength));
+        a.put(ATTRIBUTE_PREFIX + CODE_TTL_SECONDS, Integer.toString(codeTtlSeconds));
+        a.put(ATTRIBUTE_PREFIX + RESEND_COOLDOWN_SECONDS, Integer.toString(resendCooldownSeconds));
+        a.put(ATTRIBUTE_PREFIX + MAX_RESENDS, Integer.toString(maxResends));
+        a.put(ATTRIBUTE_PREFIX + MAX_CODE_ATTEMPTS, Integer.toString(maxCodeAttempts));
+        a.put(ATTRIBUTE_PREFIX + LOCKOUT_SECONDS, Integer.toString(lockoutSeconds));
+        a.put(ATTRIBUTE_PREFIX + ALLOW_APP_OPT_IN, Boolean.toString(allowAppOptIn));
+        a.put(ATTRIBUTE_PREFIX + IP_ALLOWLIST, String.join(",", ipAllowlist));
+        a.put(ATTRIBUTE_PREFIX + SMS_ACTIVATED, Boolean.toString(smsActivated));
         if (firstEnabledAt != null) {
-            realm.setAttribute(ATTRIBUTE_PREFIX + FIRST_ENABLED_AT, firstEnabledAt.toString());
+            a.put(ATTRIBUTE_PREFIX + FIRST_ENABLED_AT, firstEnabledAt.toString());
         }
+        return a;
     }
 
     public IpAllowlist allowlist() {
@@ -229,14 +250,28 @@ public record TwoFactorSettings(
 
     private static boolean boolAttribute(RealmModel realm, String field, boolean fallback) {
         String v = attribute(realm, field);
-        return v == null ? fallback : Boolean.parseBoolean(v.trim());
+        v = v == null ? "" : v.trim();
+        return "true".equals(v) || (!"false".equals(v) && fallback);
     }
 
-    private static Instant parseInstant(String v) {
+    /** Every entry must be a valid CIDR block; one that is not makes the whole stored list invalid. */
+    private static List<String> allowlistAttribute(String stored, List<String> fallback) {
+        if (stored == null) {
+            return fallback;
+        }
+        List<String> entries = Arrays.stream(stored.split("[,\\s]+")).filter(s -> !s.isBlank()).toList();
         try {
-            return v == null || v.isBlank() ? null : Instant.parse(v.trim());
+            return entries.stream().map(e -> CidrBlock.parse(e).text()).distinct().toList();
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
+    }
+
+    private static Instant parseInstant(String v, Instant fallback) {
+        try {
+            return v.isBlank() ? fallback : Instant.parse(v.trim());
         } catch (RuntimeException e) {
-            return null;
+            return fallback;
         }
     }
 

@@ -46,12 +46,22 @@ public class SmsChannel implements CodeChannel {
         }, true);
     }
 
-    /** Confirmation codes: the number the user asked to confirm, kept in the login attempt. */
+    /**
+     * Confirmation codes: the number the user asked to confirm, kept in the login attempt. Named with a prefix, so that
+     * the per-destination hourly cap counts confirmation texts apart from sign-in codes: someone confirming another
+     * person's number cannot use up the budget that person's sign-in codes need. Delivery strips the prefix.
+     */
     public static SmsChannel toPendingNumber() {
         return new SmsChannel(step -> {
-            String pending = step.authSession().getAuthNote(PENDING_NUMBER_NOTE);
-            return pending != null && PhonePolicy.of(step.realm()).permits(pending) ? pending : null;
+            String number = step.authSession().getAuthNote(PENDING_NUMBER_NOTE);
+            return number != null && PhonePolicy.of(step.realm()).permits(number) ? CONFIRMATION_PREFIX + number : null;
         }, false);
+    }
+
+    private static final String CONFIRMATION_PREFIX = "confirm:";
+
+    private static String number(String destination) {
+        return destination.startsWith(CONFIRMATION_PREFIX) ? destination.substring(CONFIRMATION_PREFIX.length()) : destination;
     }
 
     @Override
@@ -59,14 +69,15 @@ public class SmsChannel implements CodeChannel {
         return "sms";
     }
 
+    /** None at all where SMS is not available in the realm: then nothing is claimed, counted or sent. */
     @Override
     public String destination(CodeStep step) {
-        return destination.apply(step);
+        return SmsGateway.isAvailable(step.session(), step.realm()) ? destination.apply(step) : null;
     }
 
     @Override
-    public String masked(String number) {
-        return PhoneNumbers.masked(number);
+    public String masked(String destination) {
+        return PhoneNumbers.masked(number(destination));
     }
 
     @Override
@@ -103,15 +114,18 @@ public class SmsChannel implements CodeChannel {
     @Override
     public void deliver(KeycloakSession session, RealmModel realm, UserModel user, String to, String code,
                         CodePurpose purpose, TwoFactorSettings settings) throws CodeDeliveryException {
+        if (!SmsGateway.isAvailable(session, realm)) {
+            throw new CodeDeliveryException("SMS is not available in this realm", null);
+        }
         SmsSender sender = SmsGateway.sender(session).orElseThrow(() ->
                 new CodeDeliveryException("no SMS gateway is configured on this server", null));
         // the last gate before the gateway, whichever page asked for the text
-        PhoneNumberException refused = PhonePolicy.of(realm).problemOf(to).orElse(null);
+        PhoneNumberException refused = PhonePolicy.of(realm).problemOf(number(to)).orElse(null);
         if (refused != null) {
             throw new CodeDeliveryException("the realm's phone rules refuse the number: " + refused.problem().code(), null);
         }
         try {
-            sender.send(to, text(session, realm, user, code, purpose, settings));
+            sender.send(number(to), text(session, realm, user, code, purpose, settings));
         } catch (SmsDeliveryException e) {
             throw new CodeDeliveryException(e.getMessage(), e);
         }

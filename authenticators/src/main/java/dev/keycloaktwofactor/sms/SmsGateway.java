@@ -1,6 +1,8 @@
 package dev.keycloaktwofactor.sms;
 
+import dev.keycloaktwofactor.policy.MasterSide;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 
 import java.util.Optional;
 
@@ -15,6 +17,14 @@ public final class SmsGateway {
 
     public static boolean isConfigured(KeycloakSession session) {
         return factory(session).map(SmsSenderFactory::isConfigured).orElse(false);
+    }
+
+    /**
+     * Texts may go out for this realm: a gateway is configured AND a master-realm admin activated SMS here
+     * ({@code smsAvailable}). Every send checks it, whatever page asks.
+     */
+    public static boolean isAvailable(KeycloakSession session, RealmModel realm) {
+        return isConfigured(session) && MasterSide.smsActivated(realm);
     }
 
     public static Optional<SmsSender> sender(KeycloakSession session) {

@@ -2,7 +2,7 @@ package dev.keycloaktwofactor.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dasniko.testcontainers.keycloak.KeycloakContainer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Network;
@@ -28,12 +28,16 @@ class DockerImageIT {
     private static GenericContainer<?> postgres;
     private static KeycloakContainer keycloak;
 
-    private static void startImage() {
+    /** @param target the Dockerfile's target, or null for its default (the production image) */
+    private static void startImage(String target) {
         Path root = Paths.get(System.getProperty("twofactor.realm.config")).getParent();
-        String image = new ImageFromDockerfile("keycloak-twofactor-it", false)
+        ImageFromDockerfile build = new ImageFromDockerfile("keycloak-twofactor-it-" + (target == null ? "default" : target), false)
                 .withFileFromPath(".", root)
-                .withDockerfile(root.resolve("docker/Dockerfile"))
-                .get();
+                .withDockerfile(root.resolve("docker/Dockerfile"));
+        if (target != null) {
+            build = build.withTarget(target);
+        }
+        String image = build.get();
         network = Network.newNetwork();
         postgres = new GenericContainer<>("postgres:17").withNetwork(network).withNetworkAliases("postgres")
                 .withEnv(Map.of("POSTGRES_DB", "keycloak", "POSTGRES_USER", "keycloak", "POSTGRES_PASSWORD", "keycloak"))
@@ -48,8 +52,8 @@ class DockerImageIT {
         keycloak.start();
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         if (keycloak != null) {
             keycloak.stop();
         }
@@ -59,6 +63,9 @@ class DockerImageIT {
         if (network != null) {
             network.close();
         }
+        keycloak = null;
+        postgres = null;
+        network = null;
     }
 
     private static boolean dockerAvailable() {
@@ -70,9 +77,9 @@ class DockerImageIT {
     }
 
     @Test
-    void theImageRunsTheProvidersAndImportsTheDemoRealmWithItsPolicy() {
+    void theDemoImageRunsTheProvidersAndImportsTheDemoRealmWithItsPolicy() {
         assumeTrue(dockerAvailable(), "No Docker engine reachable here: the image of docker/Dockerfile was not built or tested");
-        startImage();
+        startImage("demo");
         AdminClient admin = new AdminClient(keycloak.getAuthServerUrl(), keycloak.getKeycloakAdminClient().tokenManager().getAccessTokenString());
         JsonNode info = admin.ok(admin.get(keycloak.getAuthServerUrl() + "/admin/serverinfo"));
         assertThat(info.at("/providers/authenticator/providers/twofactor-authenticator").isObject()).isTrue();
@@ -80,5 +87,21 @@ class DockerImageIT {
         JsonNode realm = admin.ok(admin.get("/twofactor-demo"));
         assertThat(realm.get("browserFlow").asText()).isEqualTo("browser with two-factor");
         assertThat(realm.at("/smtpServer/host").asText()).isEqualTo("localhost");
+        admin.ok(admin.put("/master/twofactor/settings", Map.of("smsActivated", true)));
+        assertThat(admin.ok(admin.get("/master/twofactor/settings")).get("smsAvailable").asBoolean())
+                .as("the demo's log provider is chosen explicitly").isTrue();
+    }
+
+    @Test
+    void theProductionImageHasTheProviderButNoDemoRealmAndNoSms() {
+        assumeTrue(dockerAvailable(), "No Docker engine reachable here: the image of docker/Dockerfile was not built or tested");
+        startImage(null);
+        AdminClient admin = new AdminClient(keycloak.getAuthServerUrl(), keycloak.getKeycloakAdminClient().tokenManager().getAccessTokenString());
+        JsonNode info = admin.ok(admin.get(keycloak.getAuthServerUrl() + "/admin/serverinfo"));
+        assertThat(info.at("/providers/authenticator/providers/twofactor-authenticator").isObject()).isTrue();
+        assertThat(admin.get("/twofactor-demo").status()).as("no demo realm with known passwords").isEqualTo(404);
+        admin.ok(admin.put("/master/twofactor/settings", Map.of("smsActivated", true)));
+        assertThat(admin.ok(admin.get("/master/twofactor/settings")).get("smsAvailable").asBoolean())
+                .as("no SMS provider: texts stay off until the operator picks one").isFalse();
     }
 }

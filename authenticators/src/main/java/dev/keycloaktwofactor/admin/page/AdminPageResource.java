@@ -2,7 +2,6 @@ package dev.keycloaktwofactor.admin.page;
 
 import org.keycloak.headers.SecurityHeadersProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -16,7 +15,8 @@ import java.util.Optional;
 
 /**
  * {@code /realms/{realm}/twofactor-admin/}: the Security page's files. No sign-in here: the files are public and
- * every piece of data comes from the admin REST API with the admin's own token.
+ * every piece of data comes from the admin REST API with the admin's own token. Serving them writes nothing: the
+ * page's client is made by authenticated actions ({@link PageClient#ensureHere}).
  */
 public class AdminPageResource {
 
@@ -40,8 +40,6 @@ public class AdminPageResource {
         if (path == null || !path.endsWith("/")) {
             return toSlashForm(request);
         }
-        RealmModel realm = session.getContext().getRealm();
-        PageClient.ensure(session, realm);
         Optional<StaticAssets.Asset> page = assets.get(INDEX);
         if (page.isEmpty()) {
             return notFound();

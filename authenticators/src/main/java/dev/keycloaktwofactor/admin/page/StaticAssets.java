@@ -53,8 +53,20 @@ final class StaticAssets {
         if (!isValidName(name)) {
             return Optional.empty();
         }
-        Asset asset = cache.computeIfAbsent(name, this::load);
-        return asset == MISSING ? Optional.empty() : Optional.of(asset);
+        Asset asset = cache.get(name);
+        if (asset == null) {
+            asset = load(name);
+            if (asset == MISSING) {
+                return Optional.empty(); // not kept: made-up names must not grow the cache
+            }
+            cache.putIfAbsent(name, asset);
+        }
+        return Optional.of(asset);
+    }
+
+    /** How many files are kept in memory: at most the page's own files. */
+    int cachedCount() {
+        return cache.size();
     }
 
     private Asset load(String name) {
