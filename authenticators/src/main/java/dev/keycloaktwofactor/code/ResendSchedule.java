@@ -40,9 +40,14 @@ public final class ResendSchedule {
 
     public ResendSchedule(KeycloakSession session, RealmModel realm, UserModel user, String channel, String destination,
                           String sourceAddress) {
-        this.store = session.singleUseObjects();
-        this.realmId = realm.getId();
-        this.userKey = user.getId() + ":" + channel;
+        this(session.singleUseObjects(), realm.getId(), user.getId(), channel, destination, sourceAddress);
+    }
+
+    ResendSchedule(SingleUseObjectProvider store, String realmId, String userId, String channel, String destination,
+                   String sourceAddress) {
+        this.store = store;
+        this.realmId = realmId;
+        this.userKey = userId + ":" + channel;
         this.key = "twofactor:sends:" + realmId + ":" + userKey;
         this.sourceAddress = sourceAddress == null ? "unknown" : sourceAddress;
         // hashed: keys of the store may end up in logs or dumps, destinations must not
@@ -81,20 +86,39 @@ public final class ResendSchedule {
             return new Decision(Refusal.COOLDOWN, wait, count, last);
         }
         // Rolling hours: each slot lives an hour from its own send, so no clock-hour boundary lets twice the cap out.
+        // A send refused by a later cap, or lost to a parallel request, never happens: the slots it had already claimed
+        // are given back, so that one user's refused attempts do not spend a budget another user shares (SECURITY 24).
         SendCaps caps = SendCaps.current();
-        if (AtomicSlots.claim(store, "twofactor:hourly:user:" + realmId + ":" + userKey, caps.perUser(), HOUR) == 0) {
+        java.util.List<String> claimed = new java.util.ArrayList<>(3);
+        if (!claim("twofactor:hourly:user:" + realmId + ":" + userKey, caps.perUser(), claimed)) {
             return new Decision(Refusal.USER_HOURLY_CAP, HOUR, count, last);
         }
-        if (AtomicSlots.claim(store, "twofactor:hourly:address:" + realmId + ":" + sourceAddress, caps.perAddress(), HOUR) == 0) {
+        if (!claim("twofactor:hourly:address:" + realmId + ":" + sourceAddress, caps.perAddress(), claimed)) {
+            giveBack(claimed);
             return new Decision(Refusal.ADDRESS_HOURLY_CAP, HOUR, count, last);
         }
-        if (AtomicSlots.claim(store, "twofactor:hourly:destination:" + realmId + ":" + destinationKey, caps.perDestination(), HOUR) == 0) {
+        if (!claim("twofactor:hourly:destination:" + realmId + ":" + destinationKey, caps.perDestination(), claimed)) {
+            giveBack(claimed);
             return new Decision(Refusal.DESTINATION_HOURLY_CAP, HOUR, count, last);
         }
         if (!store.putIfAbsent(claimKey(count, last), Math.max(60, settings.resendCooldownSeconds()))) {
+            giveBack(claimed);
             return new Decision(Refusal.COOLDOWN, settings.resendCooldownSeconds(), count, last);
         }
         return new Decision(null, 0, count, last);
+    }
+
+    private boolean claim(String counter, int cap, java.util.List<String> claimed) {
+        int slot = AtomicSlots.claim(store, counter, cap, HOUR);
+        if (slot == 0) {
+            return false;
+        }
+        claimed.add(counter + ":" + slot);
+        return true;
+    }
+
+    private void giveBack(java.util.List<String> claimed) {
+        claimed.forEach(store::remove);
     }
 
     /**

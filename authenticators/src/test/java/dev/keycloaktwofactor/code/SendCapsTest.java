@@ -44,7 +44,7 @@ class SendCapsTest {
                 .containsExactly("max-sends-per-user-per-hour", "max-sends-per-address-per-hour", "max-sends-per-destination-per-hour");
     }
 
-    private static Config.Scope scope(Map<String, String> values) {
+    static Config.Scope scope(Map<String, String> values) {
         return new Config.Scope() {
             public String get(String key) { return values.get(key); }
             public String get(String key, String defaultValue) { return values.getOrDefault(key, defaultValue); }
