@@ -121,6 +121,11 @@ public final class TwoFactorMetrics {
         }
 
         @Override
+        public void describeMissingDestination(CodeStep step, org.keycloak.forms.login.LoginFormsProvider page) {
+            channel.describeMissingDestination(step, page);
+        }
+
+        @Override
         public String deliveryFailedMessage() {
             return channel.deliveryFailedMessage();
         }
