@@ -443,21 +443,28 @@ function displayName(user) {
   return [user.firstName, user.lastName].filter(Boolean).join(" ");
 }
 
-/** A row's button: its accessible name says for whom ("Add number for agent"), the visible label stays short. */
-function actionButton(label, nameKey, action, user, extra) {
+/**
+ * A row's button. Its accessible name says for whom ("Remove for agent", or a better one in extra's aria-label):
+ * every row has the same visible labels, which alone are ambiguous to screen readers and voice control.
+ */
+function actionButton(label, action, user, extra) {
   return h("button", Object.assign({
     type: "button",
     class: "btn btn-small btn-link",
-    "aria-label": t(nameKey, { user: user.username }),
+    "aria-label": t("rowActionFor", { action: label, user: user.username }),
     dataset: { action, userId: user.id }
   }, extra || {}), label);
+}
+
+function namedFor(key, user) {
+  return { "aria-label": t(key, { user: user.username }) };
 }
 
 function phoneCell(user) {
   const cell = h("div", { class: "cell-stack" });
   if (!user.phoneNumber) {
     cell.append(h("span", { class: "muted" }, t("noPhone")),
-      h("span", { class: "cell-actions" }, actionButton(t("addPhone"), "addPhoneFor", "phone-edit", user)));
+      h("span", { class: "cell-actions" }, actionButton(t("addPhone"), "phone-edit", user, namedFor("addPhoneFor", user))));
     return cell;
   }
   const line = h("span", { class: "phone-line" }, h("span", { class: "mono phone-number" }, user.phoneNumber));
@@ -477,8 +484,8 @@ function phoneCell(user) {
     }, icon("check"), h("span", {}, t("confirmPhone"))));
   }
   cell.append(line, phoneProblemNote(user) || "", h("span", { class: "cell-actions" },
-    actionButton(t("changePhone"), "changePhoneFor", "phone-edit", user),
-    actionButton(t("removePhone"), "removePhoneFor", "phone-remove", user)));
+    actionButton(t("changePhone"), "phone-edit", user, namedFor("changePhoneFor", user)),
+    actionButton(t("removePhone"), "phone-remove", user, namedFor("removePhoneFor", user))));
   return cell;
 }
 

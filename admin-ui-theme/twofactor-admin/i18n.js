@@ -136,6 +136,7 @@ export const MESSAGES = {
     resetDeviceDone: "The authenticator app of {user} is reset.",
     resetDeviceDisabled: "No authenticator app is set up.",
     // row actions name their user: "Add number" alone is ambiguous to screen readers and voice control
+    rowActionFor: "{action} for {user}",
     addPhoneFor: "Add number for {user}",
     changePhoneFor: "Change number of {user}",
     removePhoneFor: "Remove number of {user}",
@@ -306,6 +307,7 @@ export const MESSAGES = {
     resetDeviceText: "Приложение пользователя {user} сразу перестанет работать. При следующем входе он отсканирует новый QR-код; ему придёт письмо.",
     resetDeviceDone: "Приложение-аутентификатор пользователя {user} сброшено.",
     resetDeviceDisabled: "Приложение-аутентификатор не настроено.",
+    rowActionFor: "{action} — пользователь {user}",
     addPhoneFor: "Добавить номер пользователю {user}",
     changePhoneFor: "Изменить номер пользователя {user}",
     removePhoneFor: "Удалить номер пользователя {user}",
