@@ -392,10 +392,13 @@ class LoginPagesUiIT {
         fitsAPhone(t + "-confirm-phone");
         ui.assertAccessible(theme + ": phone confirmation");
         assertUsernameLabelled();
-        ui.type("input[name=phoneNumber]", "12");
+        // what was typed comes back as typed, as text: never as markup
+        String typed = "12\"><b id=\"tf-injected\">x</b>";
+        ui.type("input[name=phoneNumber]", typed);
         ui.click("#twofactor-phone-send");
         ui.visible("#input-error-phone");
-        assertThat(ui.find("input[name=phoneNumber]").getDomProperty("value")).as("kept as typed").isEqualTo("12");
+        assertThat(ui.find("input[name=phoneNumber]").getDomProperty("value")).as("kept as typed").isEqualTo(typed);
+        assertThat(ui.present("#tf-injected")).as("escaped").isFalse();
         ui.assertAccessible(theme + ": phone confirmation with an error");
     }
 
