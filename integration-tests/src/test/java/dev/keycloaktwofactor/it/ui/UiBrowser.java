@@ -128,9 +128,13 @@ final class UiBrowser implements AutoCloseable {
     }
 
     void type(String css, String text) {
-        WebElement input = visible(css);
-        input.clear();
-        input.sendKeys(text);
+        // a field replaced under the test's feet (a re-rendered page) is found again rather than failing the test
+        until("typed into " + css, d -> {
+            WebElement input = visible(css);
+            input.clear();
+            input.sendKeys(text);
+            return true;
+        });
     }
 
     void click(String css) {
