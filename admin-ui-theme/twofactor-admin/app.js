@@ -443,19 +443,28 @@ function displayName(user) {
   return [user.firstName, user.lastName].filter(Boolean).join(" ");
 }
 
+/**
+ * A row's button. Its accessible name says for whom ("Remove for agent", or a better one in extra's aria-label):
+ * every row has the same visible labels, which alone are ambiguous to screen readers and voice control.
+ */
 function actionButton(label, action, user, extra) {
   return h("button", Object.assign({
     type: "button",
     class: "btn btn-small btn-link",
+    "aria-label": t("rowActionFor", { action: label, user: user.username }),
     dataset: { action, userId: user.id }
   }, extra || {}), label);
+}
+
+function namedFor(key, user) {
+  return { "aria-label": t(key, { user: user.username }) };
 }
 
 function phoneCell(user) {
   const cell = h("div", { class: "cell-stack" });
   if (!user.phoneNumber) {
     cell.append(h("span", { class: "muted" }, t("noPhone")),
-      h("span", { class: "cell-actions" }, actionButton(t("addPhone"), "phone-edit", user)));
+      h("span", { class: "cell-actions" }, actionButton(t("addPhone"), "phone-edit", user, namedFor("addPhoneFor", user))));
     return cell;
   }
   const line = h("span", { class: "phone-line" }, h("span", { class: "mono phone-number" }, user.phoneNumber));
@@ -470,17 +479,19 @@ function phoneCell(user) {
       type: "button",
       class: "btn btn-small btn-confirm-phone",
       title: t("confirmPhoneTitle"),
-      "aria-label": t("confirmPhone") + " — " + t("phoneUnconfirmed") + ". " + t("confirmPhoneTitle"),
+      "aria-label": t("confirmPhoneFor", { user: user.username }) + " — " + t("phoneUnconfirmed") + ". " + t("confirmPhoneTitle"),
       dataset: { action: "phone-confirm", userId: user.id }
     }, icon("check"), h("span", {}, t("confirmPhone"))));
   }
   cell.append(line, phoneProblemNote(user) || "", h("span", { class: "cell-actions" },
-    actionButton(t("changePhone"), "phone-edit", user),
-    actionButton(t("removePhone"), "phone-remove", user)));
+    actionButton(t("changePhone"), "phone-edit", user, namedFor("changePhoneFor", user)),
+    actionButton(t("removePhone"), "phone-remove", user, namedFor("removePhoneFor", user))));
   return cell;
 }
 
 function appCell(user) {
+  // a disabled button takes no focus, so its reason is visible text beside it, not only a tooltip
+  const hintId = "reset-device-hint-" + user.id;
   return h("div", { class: "cell-stack" },
     h("span", { class: user.totpConfigured ? "app-status app-on" : "app-status muted" },
       user.totpConfigured ? icon("check") : null,
@@ -490,9 +501,11 @@ function appCell(user) {
         type: "button",
         class: "btn btn-small btn-secondary-danger reset-device",
         disabled: !user.totpConfigured,
-        title: user.totpConfigured ? null : t("resetDeviceDisabled"),
+        "aria-label": t("resetDeviceFor", { user: user.username }),
+        "aria-describedby": user.totpConfigured ? null : hintId,
         dataset: { action: "reset-device", userId: user.id }
-      }, t("resetDevice"))));
+      }, t("resetDevice")),
+      user.totpConfigured ? null : h("span", { class: "muted small disabled-reason", id: hintId }, t("resetDeviceDisabled"))));
 }
 
 /** "Locked until 14:20" and an Unlock button while too many wrong codes lock the user's second factor. */

@@ -1,4 +1,5 @@
 <#import "template.ftl" as layout>
+<#include "twofactor-username.ftl">
 <#--
   Shown when the realm requires SMS codes but the user has no confirmed phone number (keycloak-twofactor).
   Renders under keycloak.v2 and the legacy keycloak theme: imports template.ftl only. Optional attributes, when the

@@ -1,4 +1,5 @@
 <#import "template.ftl" as layout>
+<#include "twofactor-username.ftl">
 <#--
   Generic information page (keycloak-twofactor).
   Attributes: twofactorMessage (message key), twofactorMessageParams (optional list of up to 4 values),

@@ -1,4 +1,5 @@
 <#import "template.ftl" as layout>
+<#include "twofactor-username.ftl">
 <#--
   Confirm-phone action (keycloak-twofactor, kc_action=twofactor-confirm-phone).
   Attributes: twofactorPhoneState ("enter" | "confirmed"), twofactorPhoneMasked (masked number, for "confirmed"),
@@ -7,6 +8,7 @@
 -->
 <#assign tfState = (twofactorPhoneState!"enter")?string>
 <#assign tfHasError = messagesPerField.existsError('phoneNumber')>
+<#assign tfPf5 = properties.kcFormGroupLabelClass??>
 <@layout.registrationLayout displayMessage=!tfHasError; section>
     <#if section = "header">
         ${msg("twofactorPhoneTitle")}
@@ -18,7 +20,7 @@
             .twofactor-actions { display: flex; flex-direction: column; gap: 0.75rem; margin-top: 1rem; }
             .twofactor-actions > * { width: 100%; margin: 0; }
             .twofactor-confirmed { display: inline-block; margin-left: 0.5rem; padding: 0.1rem 0.5rem; border-radius: 1rem;
-                background: #3e8635; color: #fff; font-size: 0.875rem; font-weight: 600; }
+                background: #317a29; color: #fff; /* 5.3:1 */ font-size: 0.875rem; font-weight: 600; }
             .twofactor-phone-number { font-size: 1.25rem; font-weight: 600; letter-spacing: 0.05em; }
         </style>
         <form id="kc-twofactor-phone-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
@@ -36,15 +38,39 @@
                 </div>
             <#else>
                 <p>${msg("twofactorPhoneIntro")}</p>
+                <#-- the same field and error markup as twofactor-code.ftl: PatternFly 5 under keycloak.v2, the theme's classes otherwise -->
                 <div class="${properties.kcFormGroupClass!}">
-                    <label for="phoneNumber" class="${properties.kcLabelClass!}">${msg("twofactorPhoneNumberLabel")}</label>
-                    <input id="phoneNumber" name="phoneNumber" type="tel" autocomplete="tel" inputmode="tel"
-                           value="${(twofactorPhoneValue!"")}" placeholder="+14155550100" autofocus
-                           class="${properties.kcInputClass!}" aria-invalid="<#if tfHasError>true<#else>false</#if>"
-                           <#if tfHasError>aria-describedby="input-error-phone"</#if>/>
-                    <#if tfHasError>
-                        <span id="input-error-phone" class="${properties.kcInputErrorMessageClass!}" aria-live="polite">${kcSanitize(messagesPerField.get('phoneNumber'))?no_esc}</span>
-                    </#if>
+                    <div class="${properties.kcFormGroupLabelClass!} ${properties.kcLabelWrapperClass!}">
+                        <label for="phoneNumber" class="${properties.kcFormLabelClass!(properties.kcLabelClass!"")}">
+                            <span class="${properties.kcFormLabelTextClass!}">${msg("twofactorPhoneNumberLabel")}</span>
+                        </label>
+                    </div>
+                    <div class="${properties.kcInputWrapperClass!}">
+                        <#if tfPf5><span class="${properties.kcInputClass!} <#if tfHasError>${properties.kcError!}</#if>"></#if>
+                        <input id="phoneNumber" name="phoneNumber" type="tel" autocomplete="tel" inputmode="tel"
+                               value="${(twofactorPhoneValue!"")}" placeholder="+14155550100" autofocus dir="ltr"
+                               class="<#if !tfPf5>${properties.kcInputClass!}</#if>" aria-invalid="<#if tfHasError>true<#else>false</#if>"
+                               <#if tfHasError>aria-describedby="input-error-phone"</#if>/>
+                        <#if tfPf5>
+                            <#if tfHasError>
+                            <span class="${properties.kcFormControlUtilClass!}">
+                                <span class="${properties.kcInputErrorIconStatusClass!}">
+                                    <i class="${properties.kcInputErrorIconClass!}" aria-hidden="true"></i>
+                                </span>
+                            </span>
+                            </#if>
+                        </span>
+                        </#if>
+                        <#if tfHasError>
+                            <div class="${properties.kcFormHelperTextClass!}" aria-live="polite">
+                                <div class="${properties.kcInputHelperTextClass!}">
+                                    <div class="${properties.kcInputHelperTextItemClass!} ${properties.kcError!}">
+                                        <span id="input-error-phone" class="${properties.kcInputErrorMessageClass!}">${kcSanitize(messagesPerField.get('phoneNumber'))?no_esc}</span>
+                                    </div>
+                                </div>
+                            </div>
+                        </#if>
+                    </div>
                 </div>
                 <div class="twofactor-actions">
                     <button id="twofactor-phone-send" name="send" value="true" type="submit"

@@ -26,6 +26,8 @@
             #twofactor-secret { display: inline-block; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
                 font-size: 1.05em; line-height: 1.6; padding: 0.25rem 0.5rem; border-radius: 4px; word-break: break-word;
                 overflow-wrap: anywhere; user-select: all; -webkit-user-select: all; background: rgba(127, 127, 127, 0.15); color: inherit; }
+            <#-- the legacy theme greys code text (3.9:1 on this background): dark text there; keycloak.v2 inherits (dark mode) -->
+            <#if !tfPf5>#twofactor-secret { color: #151515; }</#if>
             dl.twofactor-key-details { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 0.75rem; margin: 0.5rem 0 0 0; }
             dl.twofactor-key-details dt { font-weight: 600; margin: 0; }
             dl.twofactor-key-details dd { margin: 0; overflow-wrap: anywhere; }

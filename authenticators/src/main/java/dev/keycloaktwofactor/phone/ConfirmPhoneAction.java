@@ -94,8 +94,10 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
                 number = PhonePolicy.of(context.getRealm()).parse(form.getFirst(PhoneNumbers.FIELD));
             } catch (PhoneNumberException e) {
                 // the page says what is wrong with the number: landline, toll-free, a country the realm does not text...
+                // ...and keeps what they typed, so they correct it rather than type it again
                 context.challenge(enterPage(context, new FormMessage(PhoneNumbers.FIELD, e.problem().messageKey(),
-                        e.parameters(context.getSession().getContext().resolveLocale(context.getUser())).toArray())));
+                        e.parameters(context.getSession().getContext().resolveLocale(context.getUser())).toArray()),
+                        typedBack(form.getFirst(PhoneNumbers.FIELD))));
                 return;
             }
             if (!SendCaps.claimConfirmationNumber(context.getSession().singleUseObjects(), context.getRealm().getId(),
@@ -151,6 +153,21 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
     }
 
     private static Response enterPage(RequiredActionContext context, FormMessage message) {
+        return enterPage(context, message, null);
+    }
+
+    /** What the user typed, shown back as typed (the template escapes it); bounded like any echoed input. */
+    static String typedBack(String typed) {
+        if (typed == null) {
+            return "";
+        }
+        String trimmed = typed.strip();
+        return trimmed.length() > TYPED_BACK_MAX ? trimmed.substring(0, TYPED_BACK_MAX) : trimmed;
+    }
+
+    private static final int TYPED_BACK_MAX = 64;
+
+    private static Response enterPage(RequiredActionContext context, FormMessage message, String typed) {
         var form = context.form();
         if (message != null) {
             // FormMessage turns a null field into GLOBAL: only a real field name marks a field error
@@ -163,7 +180,8 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
         PhoneRecord phone = PhoneRecord.of(context.getUser());
         String pending = context.getAuthenticationSession().getAuthNote(SmsChannel.PENDING_NUMBER_NOTE);
         return form.setAttribute("twofactorPhoneState", "enter")
-                .setAttribute("twofactorPhoneValue", PhoneNumbers.international(pending != null ? pending : phone.number() == null ? "" : phone.number()))
+                .setAttribute("twofactorPhoneValue", typed != null ? typed
+                        : PhoneNumbers.international(pending != null ? pending : phone.number() == null ? "" : phone.number()))
                 .createForm(TEMPLATE);
     }
 

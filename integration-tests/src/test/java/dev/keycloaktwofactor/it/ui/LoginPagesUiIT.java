@@ -110,6 +110,8 @@ class LoginPagesUiIT {
         assertThat(code.getAttribute("autocomplete")).isEqualTo("one-time-code");
         assertThat(code.getAttribute("inputmode")).isEqualTo("numeric");
         assertThat(ui.driver.switchTo().activeElement()).as("the code field has the focus").isEqualTo(code);
+        // after the QR is read from the screen: axe switches to a phone's width and back
+        ui.assertAccessible("QR enrolment");
         code.sendKeys(app.now());
         ui.click("#kc-login");
         ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
@@ -123,9 +125,34 @@ class LoginPagesUiIT {
         ui.visible("input[name=code]");
         assertThat(ui.present("img#twofactor-qr")).isFalse();
         ui.screenshot("login-code-totp");
+        ui.assertAccessible("app code page");
+        // a wrong code: the PatternFly error markup, and still no violation
+        ui.type("input[name=code]", wrongCode(app));
+        ui.click("#kc-login");
+        ui.visible("#input-error-code");
+        assertThat(ui.find("input[name=code]").getAttribute("aria-invalid")).isEqualTo("true");
+        ui.assertAccessible("app code page with an error");
         ui.type("input[name=code]", app.next());
         ui.click("#kc-login");
         ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
+    }
+
+    private static String wrongCode(Totp app) {
+        java.util.Set<String> valid = java.util.Set.of(app.now(), app.next());
+        return java.util.stream.Stream.of("000000", "111111", "222222").filter(c -> !valid.contains(c)).findFirst().orElseThrow();
+    }
+
+    /**
+     * keycloak.v2 shows the user being signed in as a read-only field: on our pages its label names it. (The legacy
+     * theme shows the name as text, with no field.)
+     */
+    private static void assertUsernameLabelled() {
+        Object labels = ui.script("const f = document.getElementById('kc-attempted-username');"
+                + " return f && f.tagName === 'INPUT' ? f.labels.length : -1;");
+        if (((Number) labels).intValue() >= 0) {
+            assertThat(((Number) labels).intValue()).as("labels of the username field").isEqualTo(1);
+            assertThat(ui.find("#kc-attempted-username").getAccessibleName()).isNotBlank();
+        }
     }
 
     @Test
@@ -159,6 +186,7 @@ class LoginPagesUiIT {
         assertThat(resend.getText()).isEqualTo("Send again");
         assertThat(ui.find("#twofactor-resend-status").getAttribute("textContent")).isNotBlank();
         ui.screenshot("login-code-email-resend-ready");
+        ui.assertAccessible("email code page, resend ready");
 
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         ui.type("input[name=code]", code);
@@ -194,6 +222,7 @@ class LoginPagesUiIT {
         ui.screenshot("login-code-sms-resent");
         countdown(again);
         assertThat(twilio.to(phone)).hasSize(before + 2);
+        ui.assertAccessible("SMS code page after a resend");
 
         ui.type("input[name=code]", code(first));
         ui.click("#kc-login");
@@ -217,6 +246,7 @@ class LoginPagesUiIT {
         assertThat(box.getText()).contains("Contact the administrator");
         assertThat(ui.present("input[name=code]")).isFalse();
         ui.screenshot("contact-admin");
+        ui.assertAccessible("contact the administrator");
         fitsAPhone("contact-admin-phone");
         assertThat(twilio.received()).hasSize(before);
 
@@ -239,9 +269,20 @@ class LoginPagesUiIT {
         ui.visible("input[name=phoneNumber]");
         ui.screenshot("confirm-phone-enter");
         fitsAPhone("confirm-phone-enter-phone");
+        ui.assertAccessible("phone confirmation, enter a number");
         ui.type("input[name=phoneNumber]", "8 916 12");
         ui.click("#twofactor-phone-send");
         assertThat(ui.visible("#input-error-phone").getText()).contains("international");
+        // the code page's error markup (field, icon, helper text), and the number as typed, to correct
+        assertThat(ui.find("input[name=phoneNumber]").getDomProperty("value")).isEqualTo("8 916 12");
+        assertThat(ui.find("input[name=phoneNumber]").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(ui.find("input[name=phoneNumber]").getAttribute("aria-describedby")).isEqualTo("input-error-phone");
+        assertThat(ui.present(".pf-v5-c-form-control.pf-m-error input[name=phoneNumber]")).as("field marked").isTrue();
+        assertThat(ui.present(".pf-v5-c-form-control.pf-m-error .pf-v5-c-form-control__icon.pf-m-status .fa-exclamation-circle"))
+                .as("error icon").isTrue();
+        assertThat(ui.present(".pf-v5-c-helper-text .pf-v5-c-helper-text__item.pf-m-error #input-error-phone")).as("helper text").isTrue();
+        ui.screenshot("confirm-phone-error");
+        ui.assertAccessible("phone confirmation with an error");
 
         String phone = "+14155550163";
         int before = twilio.to(phone).size();
@@ -252,6 +293,7 @@ class LoginPagesUiIT {
         assertThat(ui.find("#kc-login").getText()).isEqualTo("Confirm phone");
         ui.screenshot("confirm-phone-code");
         countdown(resend);
+        ui.assertAccessible("phone confirmation, code");
 
         ui.type("input[name=code]", code(sms));
         ui.click("#kc-login");
@@ -260,6 +302,9 @@ class LoginPagesUiIT {
         assertThat(ui.find(".pf-v5-c-alert").getAttribute("class")).contains("pf-m-success");
         assertThat(ui.present("input[name=phoneNumber]")).as("a confirmed number is locked").isFalse();
         ui.screenshot("confirm-phone-confirmed");
+        ui.assertAccessible("phone confirmed");
+        assertThat(ui.contrast("#twofactor-phone-confirmed-mark")).as("\u2713 Confirmed, with a margin over 4.5:1")
+                .isGreaterThanOrEqualTo(4.8);
         fitsAPhone("confirm-phone-confirmed-phone");
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean()).isTrue();
 
@@ -268,6 +313,7 @@ class LoginPagesUiIT {
         ui.visible("input[name=phoneNumber]");
         assertThat(ui.find(".pf-v5-c-alert").getAttribute("class")).as("news, not an error").contains("pf-m-info");
         ui.screenshot("confirm-phone-unpinned");
+        ui.assertAccessible("phone unpinned");
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean()).isFalse();
     }
 
@@ -286,6 +332,7 @@ class LoginPagesUiIT {
         ui.visible("input[name=code]");
         assertThat(ui.present("img#twofactor-qr")).as("no QR before the emailed code").isFalse();
         ui.screenshot("setup-app-email-code");
+        ui.assertAccessible("setup app, emailed code");
         ui.type("input[name=code]", EmailCodes.code(EmailCodes.next(r, "agent")));
         ui.click("#kc-login");
 
@@ -294,6 +341,7 @@ class LoginPagesUiIT {
                 ui.script("return arguments[0].complete && arguments[0].naturalWidth > 0;", qr)));
         assertThat(ui.find("#kc-login").getText()).isEqualTo("Complete the setup");
         ui.screenshot("setup-app-qr");
+        ui.assertAccessible("setup app, QR");
         Totp app = Totp.fromUri(QrCode.decodePng(qr.getScreenshotAs(OutputType.BYTES)));
         ui.type("input[name=code]", app.now());
         ui.click("#kc-login");
@@ -341,6 +389,16 @@ class LoginPagesUiIT {
         ui.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
         ui.visible("input[name=phoneNumber]");
         fitsAPhone(t + "-confirm-phone");
+        ui.assertAccessible(theme + ": phone confirmation");
+        assertUsernameLabelled();
+        // what was typed comes back as typed, as text: never as markup
+        String typed = "12\"><b id=\"tf-injected\">x</b>";
+        ui.type("input[name=phoneNumber]", typed);
+        ui.click("#twofactor-phone-send");
+        ui.visible("#input-error-phone");
+        assertThat(ui.find("input[name=phoneNumber]").getDomProperty("value")).as("kept as typed").isEqualTo(typed);
+        assertThat(ui.present("#tf-injected")).as("escaped").isFalse();
+        ui.assertAccessible(theme + ": phone confirmation with an error");
     }
 
     /** Signs in with a fresh browser and checks the page that follows the password on a phone-sized screen. */
@@ -351,6 +409,10 @@ class LoginPagesUiIT {
         ui.signIn(username, username + "-pw");
         ui.visible(expect);
         fitsAPhone(screenshot + "-phone");
+        ui.assertAccessible(screenshot);
+        if (expect.equals("#twofactor-contact-admin") || expect.equals("#twofactor-message")) {
+            assertUsernameLabelled();
+        }
     }
 
     @Test
@@ -366,6 +428,7 @@ class LoginPagesUiIT {
         assertThat(ui.driver.getPageSource()).as("the legacy theme is in use").contains("/login/keycloak/");
         assertThat(ui.find("button[name=resend]").isEnabled()).isFalse();
         ui.screenshot("legacy-theme-code-page");
+        ui.assertAccessible("legacy theme: email code page");
 
         // a wrong code keeps the page with an error, the right one signs in
         String right = EmailCodes.code(EmailCodes.next(r, "agent"));
@@ -374,6 +437,7 @@ class LoginPagesUiIT {
         ui.visible("input[name=code]");
         assertThat(ui.url()).doesNotStartWith(TestRealm.REDIRECT_URI);
         ui.screenshot("legacy-theme-code-page-error");
+        ui.assertAccessible("legacy theme: email code page with an error");
         ui.type("input[name=code]", right);
         ui.click("#kc-login");
         ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);

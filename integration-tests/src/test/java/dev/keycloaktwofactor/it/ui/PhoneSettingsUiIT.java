@@ -75,6 +75,7 @@ class PhoneSettingsUiIT {
         ui.click("#smsCountries-chosen button.chip-remove[data-region=DE]");
         assertThat(ui.find("#smsCountries-chosen").getText()).doesNotContain("Germany");
         ui.screenshot("security-page-phone-settings");
+        ui.assertAccessible("phone settings with countries picked");
 
         ui.click("#save");
         assertThat(ui.visible("#save-message").getText()).startsWith("Saved.");
@@ -88,6 +89,7 @@ class PhoneSettingsUiIT {
         String row = "#users-body tr[data-username='carol'] ";
         assertThat(ui.visible(row + ".phone-number").getText()).isEqualTo("+1 •••-•••-0192");
         assertThat(ui.find(row + ".phone-problem").getText()).contains("Country not among the SMS countries");
+        ui.assertAccessible("users table with a refused number");
         assertThat(ui.find("#smsCountries-chosen").getText()).contains("Kazakhstan (+7, KZ)").contains("Russia (+7, RU)");
 
         new Select(ui.find("#lang-select")).selectByValue("ru");
@@ -98,5 +100,6 @@ class PhoneSettingsUiIT {
         ui.type("#smsCountries", "герм");
         assertThat(optionLabels()).containsExactly("Германия (+49, DE)");
         ui.screenshot("security-page-phone-settings-ru");
+        ui.assertAccessible("phone settings in Russian, the country list open");
     }
 }

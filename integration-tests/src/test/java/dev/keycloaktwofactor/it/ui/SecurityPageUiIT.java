@@ -113,6 +113,8 @@ class SecurityPageUiIT {
         assertThat(ui.find("#smsActivated").isEnabled()).as("only a master-realm admin changes smsActivated").isFalse();
         assertThat(ui.find("#sms-activated-note").getText()).contains("master realm");
         ui.screenshot("security-page");
+        ui.assertAccessible("Security page");
+        assertThat(ui.contrast("[data-i18n=pageIntro]")).as("the intro text, with a margin over 4.5:1").isGreaterThanOrEqualTo(4.8);
 
         ui.click("label[for=method-email]");
         ui.type("#codeLength", "8");
@@ -121,6 +123,7 @@ class SecurityPageUiIT {
         assertThat(dialog.getText()).contains("every user of the realm except you will be signed out");
         assertThat(activeId()).as("the dialog starts on Cancel").isEqualTo("confirm-cancel");
         ui.viewport("security-page-first-enable-dialog");
+        ui.assertAccessible("first-enable dialog");
         ui.click("#confirm-ok");
         WebElement saved = ui.visible("#save-message");
         assertThat(saved.getText()).startsWith("Saved.").contains("Users signed out: 1");
@@ -147,6 +150,7 @@ class SecurityPageUiIT {
         assertThat(ui.find("#confirm-dialog").isDisplayed()).as("no warning once 2FA was enabled before").isFalse();
         assertThat(ui.find("#save-message").getText()).startsWith("Nothing was saved");
         ui.screenshot("security-page-field-error");
+        ui.assertAccessible("Security page with a field error");
         ui.click("#revert");
         assertThat(value("#codeLength")).isEqualTo("8");
         assertThat(ui.present("#err-codeLength:not([hidden])")).isFalse();
@@ -196,6 +200,7 @@ class SecurityPageUiIT {
         ui.find("#deauthorize").sendKeys(Keys.ENTER);
         ui.visible("#confirm-dialog");
         ui.viewport("deauthorize-dialog");
+        ui.assertAccessible("deauthorize dialog");
         ui.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
         ui.until("Escape closes the dialog", d -> !ui.find("#confirm-dialog").isDisplayed());
         assertThat(activeId()).as("focus returns to the button").isEqualTo("deauthorize");
@@ -209,6 +214,7 @@ class SecurityPageUiIT {
         assertThat(r.userinfo(agent.get("access_token").asText()).status()).isEqualTo(401);
         assertThat(r.refresh(agent.get("refresh_token").asText()).status()).isEqualTo(400);
         ui.screenshot("deauthorized");
+        ui.assertAccessible("Security page after deauthorize");
 
         // the admin stays signed in: the page still reads the realm
         ui.click("#user-search-button");
@@ -221,6 +227,7 @@ class SecurityPageUiIT {
         ui.click("#confirm-ok");
         ui.until("the Russian message", d -> "Пользователи успешно деавторизованы".equals(ui.find("#deauthorize-message").getText()));
         ui.screenshot("deauthorized-ru");
+        ui.assertAccessible("Security page in Russian");
         new Select(ui.find("#lang-select")).selectByValue("en");
     }
 
@@ -243,9 +250,11 @@ class SecurityPageUiIT {
         assertThat(reset.isEnabled()).isTrue();
         assertThat(ui.find(rowCss("boss") + "button.reset-device").isEnabled()).as("boss has no app").isFalse();
         ui.element("users-table", "#users-card");
+        ui.assertAccessible("users table with a device to reset");
         reset.click();
         assertThat(ui.visible("#confirm-dialog").getText()).contains("dave").contains("stops working at once");
         ui.viewport("reset-device-dialog");
+        ui.assertAccessible("reset-device dialog");
         ui.click("#confirm-ok");
         ui.until("the table shows the reset", d -> ui.find(rowCss("dave") + "button.reset-device").getAttribute("disabled") != null);
         assertThat(row("dave").getText()).contains("Not set up");
@@ -296,6 +305,7 @@ class SecurityPageUiIT {
         assertThat(ui.find("#users-prev").isEnabled()).isFalse();
         assertThat(ui.find("#users-next").isEnabled()).isTrue();
         ui.element("users-table-page-1", "#users-card");
+        ui.assertAccessible("users table, first page");
 
         ui.click("#users-next");
         ui.until("the second page", d -> ui.findAll("#users-body tr[data-username]").size() == 6);
@@ -315,6 +325,7 @@ class SecurityPageUiIT {
         ui.click("#user-search-button");
         ui.until("no match", d -> ui.findAll("#users-body tr[data-username]").isEmpty());
         assertThat(ui.find("#users-body").getText()).contains("No users match");
+        ui.assertAccessible("users table, no match");
 
         ui.type("#user-search", "");
         ui.click("#user-search-button");
@@ -341,6 +352,7 @@ class SecurityPageUiIT {
         assertThat(error.getText()).as("the server's words for a bad number").isNotBlank();
         assertThat(ui.find("#phone-dialog").isDisplayed()).isTrue();
         ui.viewport("phone-dialog-error");
+        ui.assertAccessible("phone dialog with an error");
 
         ui.type("#phone-input", "+14155550100");
         ui.click("#phone-save");
@@ -350,6 +362,7 @@ class SecurityPageUiIT {
         // the API shows numbers masked (SECURITY.md 5): the last digits only
         assertThat(ui.find(rowCss("carol") + ".phone-number").getText()).endsWith("00").doesNotContain("4155550100");
         ui.element("users-table-phone-unconfirmed", "#users-card");
+        ui.assertAccessible("users table, unconfirmed number");
 
         confirm.click();
         ui.visible("#confirm-dialog");
@@ -360,6 +373,9 @@ class SecurityPageUiIT {
         assertThat(carol.get("phoneVerified").asBoolean()).isTrue();
         assertThat(carol.get("phoneVerifiedBy").asText()).isEqualTo("admin");
         ui.element("users-table-phone-confirmed", "#users-card");
+        ui.assertAccessible("users table, confirmed number");
+        assertThat(ui.contrast(rowCss("carol") + ".phone-confirmed")).as("\u2713 Confirmed, with a margin over 4.5:1")
+                .isGreaterThanOrEqualTo(4.8);
 
         // an admin's own number is confirmed by SMS only: the server refuses, and the page says why
         ui.click(rowCss("boss") + "button[data-action=phone-edit]");
@@ -424,6 +440,7 @@ class SecurityPageUiIT {
         assertThat(activated.isSelected()).isFalse();
         assertThat(ui.find("#method-sms").isEnabled()).isFalse();
         ui.screenshot("security-page-master");
+        ui.assertAccessible("Security page of a master-realm admin");
 
         ui.click("label[for=smsActivated]");
         ui.click("#save");
@@ -439,5 +456,168 @@ class SecurityPageUiIT {
         assertThat(ui.find("#signin-alert").getText()).contains("You have signed out");
         assertThat(ui.find("#sign-out").isDisplayed()).isFalse();
         ui.screenshot("signed-out");
+        ui.assertAccessible("signed out");
+    }
+
+    @Test
+    void everyRowActionNamesItsUserAndADisabledResetSaysWhyBesideIt() {
+        TestRealm r = realmWithAdmin("ui-row-names");
+        String carolId = r.addUser("carol", "carol-pw");
+        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + carolId + "/phone", Map.of("phoneNumber", "+14155550100")));
+        signInToPage(r.name, "boss", "boss-pw");
+        row("carol");
+
+        assertThat(name(rowCss("boss") + "button[data-action=phone-edit]")).isEqualTo("Add number for boss");
+        assertThat(ui.find(rowCss("boss") + "button[data-action=phone-edit]").getAccessibleName()).isEqualTo("Add number for boss");
+        assertThat(name(rowCss("carol") + "button[data-action=phone-edit]")).isEqualTo("Change number of carol");
+        assertThat(name(rowCss("carol") + "button[data-action=phone-remove]")).isEqualTo("Remove number of carol");
+        assertThat(name(rowCss("carol") + "button[data-action=phone-confirm]")).startsWith("Confirm number of carol");
+        assertThat(name(rowCss("carol") + "button.reset-device")).isEqualTo("Reset device of carol");
+        // the visible words are part of the name (WCAG 2.5.3), so "click Add number" still finds the button
+        for (WebElement b : ui.findAll("#users-body button")) {
+            assertThat(b.getAttribute("aria-label")).as("name of " + b.getText()).contains(b.getText().strip());
+        }
+
+        // nobody here has an app: each disabled Reset device says why in text beside it, tied to the button
+        WebElement reset = ui.find(rowCss("carol") + "button.reset-device");
+        assertThat(reset.isEnabled()).isFalse();
+        assertThat(reset.getDomAttribute("title")).as("not only a tooltip").isNull();
+        WebElement reason = ui.find("#" + reset.getAttribute("aria-describedby"));
+        assertThat(reason.isDisplayed()).isTrue();
+        assertThat(reason.getText()).isEqualTo("No authenticator app is set up.");
+        assertThat(reason.findElement(org.openqa.selenium.By.xpath("..")))
+                .as("beside the button").isEqualTo(reset.findElement(org.openqa.selenium.By.xpath("..")));
+        ui.phone();
+        assertThat(ui.find(rowCss("carol") + "#" + reset.getAttribute("aria-describedby")).isDisplayed()).as("also on a phone").isTrue();
+        ui.desktop();
+        ui.assertAccessible("users table with row names");
+
+        new Select(ui.find("#lang-select")).selectByValue("ru");
+        ui.until("Russian names", d -> "Добавить номер пользователю boss".equals(name(rowCss("boss") + "button[data-action=phone-edit]")));
+        assertThat(name(rowCss("carol") + "button[data-action=phone-edit]")).isEqualTo("Изменить номер пользователя carol");
+        assertThat(name(rowCss("carol") + "button[data-action=phone-remove]")).isEqualTo("Удалить номер пользователя carol");
+        assertThat(name(rowCss("carol") + "button[data-action=phone-confirm]")).startsWith("Подтвердить номер пользователя carol");
+        assertThat(name(rowCss("carol") + "button.reset-device")).isEqualTo("Сбросить устройство пользователя carol");
+        assertThat(ui.find("#" + ui.find(rowCss("carol") + "button.reset-device").getAttribute("aria-describedby")).getText())
+                .isEqualTo("Приложение-аутентификатор не настроено.");
+        for (WebElement b : ui.findAll("#users-body button")) {
+            assertThat(b.getAttribute("aria-label")).as("name of " + b.getText()).contains(b.getText().strip());
+        }
+        ui.assertAccessible("users table in Russian");
+        new Select(ui.find("#lang-select")).selectByValue("en");
+    }
+
+    /** The name a screen reader announces: the aria-label (Chromium's computed name is checked once, it is slow). */
+    private static String name(String css) {
+        return ui.find(css).getDomAttribute("aria-label");
+    }
+
+    @Test
+    void theKeyboardWalksThePageInReadingOrderWithVisibleFocusAndEachDialogKeepsAndReturnsIt() {
+        TestRealm r = realmWithAdmin("ui-keyboard");
+        r.addUser("carol", "carol-pw");
+        signInToPage(r.name, "boss", "boss-pw");
+        row("carol");
+
+        // from the top: the skip link first, then every control in reading order, each with a visible focus ring
+        ui.script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);");
+        ui.find("body").sendKeys(Keys.TAB);
+        assertThat(ui.driver.switchTo().activeElement().getAttribute("class")).isEqualTo("skip-link");
+        List<String> walked = new java.util.ArrayList<>();
+        Map<String, Object> previous = null;
+        // (the SMS-country picker lists some 240 checkboxes, each a tab stop)
+        for (int i = 0; i < 500; i++) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> focus = (Map<String, Object>) ui.script(FOCUS_STATE);
+            String label = (String) focus.get("label");
+            if (label.startsWith("body") || i > 0 && label.contains("skip-link")) {
+                break; // past the last control: the focus leaves the page
+            }
+            assertThat((Boolean) focus.get("ringVisible")).as("a visible focus ring on " + label).isTrue();
+            if (previous != null) {
+                double top = ((Number) focus.get("top")).doubleValue();
+                double left = ((Number) focus.get("left")).doubleValue();
+                double prevTop = ((Number) previous.get("top")).doubleValue();
+                double prevLeft = ((Number) previous.get("left")).doubleValue();
+                double prevBottom = ((Number) previous.get("bottom")).doubleValue();
+                assertThat(top >= prevTop - 2 || left > prevLeft || top >= prevBottom - 2)
+                        .as("reading order: " + label + " comes after " + previous.get("label") + " (below it or to its right)").isTrue();
+            }
+            walked.add(label);
+            previous = focus;
+            ui.driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        }
+        assertThat(walked).as("the walk reaches settings, sessions and the users' rows")
+                .anyMatch(l -> l.contains("#save")).anyMatch(l -> l.contains("#deauthorize"))
+                .anyMatch(l -> l.contains("#user-search")).anyMatch(l -> l.contains("Add number for carol"));
+        assertThat(walked.indexOf(walked.stream().filter(l -> l.contains("#save")).findFirst().orElseThrow()))
+                .as("settings before sessions")
+                .isLessThan(walked.indexOf(walked.stream().filter(l -> l.contains("#deauthorize")).findFirst().orElseThrow()));
+
+        // each dialog keeps the focus inside while Tab and Shift+Tab go round, and gives it back on Escape
+        focusByTab("#deauthorize");
+        ui.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        focusStaysIn("#confirm-dialog");
+        ui.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        ui.until("Escape closes the dialog", d -> !ui.find("#confirm-dialog").isDisplayed());
+        assertThat(activeId()).as("focus returns to Deauthorize").isEqualTo("deauthorize");
+
+        WebElement add = ui.find(rowCss("carol") + "button[data-action=phone-edit]");
+        focusByTab(rowCss("carol") + "button[data-action=phone-edit]");
+        ui.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        focusStaysIn("#phone-dialog");
+        ui.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        ui.until("Escape closes the dialog", d -> !ui.find("#phone-dialog").isDisplayed());
+        assertThat(ui.driver.switchTo().activeElement()).as("focus returns to carol's Add number").isEqualTo(add);
+
+        ui.click("label[for=method-email]");
+        focusByTab("#save");
+        ui.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        focusStaysIn("#confirm-dialog");
+        ui.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        ui.until("Escape closes the dialog", d -> !ui.find("#confirm-dialog").isDisplayed());
+        assertThat(activeId()).as("focus returns to Save").isEqualTo("save");
+        assertThat(r.settings().get("method").asText()).as("Escape saved nothing").isEqualTo("none");
+    }
+
+    /** The focused element: a label for messages, its box, and whether a focus ring is drawn around it. */
+    private static final String FOCUS_STATE = "const e = document.activeElement; const s = getComputedStyle(e);"
+            + " const box = e.getBoundingClientRect(); const y = box.top + window.scrollY; const x = box.left + window.scrollX;"
+            + " const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow && s.boxShadow !== 'none');"
+            + " return {label: e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') + ' \"' + (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40) + '\"',"
+            + " top: y, bottom: y + box.height, left: x, ringVisible: !!ring && e.matches(':focus-visible')};";
+
+    /** Tabs forward (from wherever the focus is) until the element is focused; fails if it never is. */
+    private static void focusByTab(String css) {
+        WebElement target = ui.find(css);
+        for (int i = 0; i < 500; i++) {
+            if (ui.driver.switchTo().activeElement().equals(target)) {
+                return;
+            }
+            ui.driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        }
+        throw new AssertionError("Tab never reached " + css);
+    }
+
+    /** Tab and Shift+Tab twice round the open dialog: the focus is never outside it and reaches all its buttons. */
+    private static void focusStaysIn(String dialogCss) {
+        ui.visible(dialogCss);
+        @SuppressWarnings("unchecked")
+        List<String> controls = (List<String>) ui.script("return Array.from(document.querySelector(arguments[0])"
+                + ".querySelectorAll('button, input, select, textarea, a[href]')).filter(e => !e.disabled && e.offsetParent)"
+                + ".map(e => e.id);", dialogCss);
+        java.util.Set<String> reached = new java.util.HashSet<>();
+        for (CharSequence key : List.of(Keys.TAB, Keys.chord(Keys.SHIFT, Keys.TAB))) {
+            for (int i = 0; i < 2 * controls.size() + 2; i++) {
+                ui.driver.switchTo().activeElement().sendKeys(key);
+                Object inside = ui.script("const d = document.querySelector(arguments[0]); const a = document.activeElement;"
+                        + " return a === document.body ? 'body' : d.contains(a) ? a.id : 'outside: ' + a.tagName + '#' + a.id;", dialogCss);
+                assertThat(String.valueOf(inside)).as("focus inside " + dialogCss).doesNotStartWith("outside");
+                reached.add(String.valueOf(inside));
+            }
+        }
+        assertThat(reached).as("Tab reaches every control of " + dialogCss).containsAll(controls);
+        assertThat(ui.script("return document.querySelector(arguments[0]).contains(document.activeElement);", dialogCss))
+                .as("ends inside the dialog").isEqualTo(true);
     }
 }

@@ -73,6 +73,7 @@ class SupportAccessUiIT {
 
         ui.click("label[for=support-240]");
         ui.element("support-access-off", "#support-card");
+        ui.assertAccessible("support section, off");
         Instant before = Instant.now();
         ui.click("#support-start");
         String status = ui.visible("#support-status").getText();
@@ -83,6 +84,7 @@ class SupportAccessUiIT {
         assertThat(until).isBetween(before.plus(Duration.ofMinutes(239)), Instant.now().plus(Duration.ofMinutes(241)));
         assertThat(ui.find("#support-status").getDomAttribute("data-until")).isEqualTo(until.toString().replace("Z", ".000Z"));
         ui.element("support-access", "#support-card");
+        ui.assertAccessible("support section, on");
 
         // a reload shows the same, from the server
         ui.driver.navigate().refresh();
@@ -94,6 +96,7 @@ class SupportAccessUiIT {
                 .matches("Поддержка может просматривать этот realm до ([^()]*\\D)?\\d{2}:\\d{2} \\(осталось (4 ч|3 ч 59 мин)\\)");
         assertThat(ui.find("#support-stop").getText()).isEqualTo("Остановить");
         ui.element("support-access-ru", "#support-card");
+        ui.assertAccessible("support section, on, in Russian");
         new Select(ui.find("#lang-select")).selectByValue("en");
 
         ui.click("#support-stop");
@@ -118,6 +121,7 @@ class SupportAccessUiIT {
         new Select(ui.find("#support-custom-unit")).selectByValue("days");
         ui.click("#support-start");
         assertThat(ui.visible("#support-message").getText()).contains("supportAccessMinutes must be a whole number from 0 (off) to 10080");
+        ui.assertAccessible("support section, custom duration refused");
         assertThat(until(r)).isNull();
 
         ui.type("#support-custom-amount", "90");

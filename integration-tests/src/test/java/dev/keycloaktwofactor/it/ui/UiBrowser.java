@@ -128,9 +128,13 @@ final class UiBrowser implements AutoCloseable {
     }
 
     void type(String css, String text) {
-        WebElement input = visible(css);
-        input.clear();
-        input.sendKeys(text);
+        // a field replaced under the test's feet (a re-rendered page) is found again rather than failing the test
+        until("typed into " + css, d -> {
+            WebElement input = visible(css);
+            input.clear();
+            input.sendKeys(text);
+            return true;
+        });
     }
 
     void click(String css) {
@@ -242,6 +246,88 @@ final class UiBrowser implements AutoCloseable {
                 .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught") || m.contains("twofactor-admin/"))
                 .toList();
         org.assertj.core.api.Assertions.assertThat(bad).as("browser console errors").isEmpty();
+    }
+
+    /** axe-core as pinned in src/test/resources/axe (npm axe-core, see its LICENSE there): no CDN, no download. */
+    private static final String AXE_SOURCE = readResource("/axe/axe.min.js");
+
+    /** The rules the suite holds our pages to: WCAG 2.0 and 2.1, levels A and AA. */
+    static final List<String> WCAG_21_AA = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa");
+
+    /**
+     * Violations axe cannot lay at our door: parts of Keycloak's own login templates that our pages inherit and
+     * cannot change. Each entry is "rule id|CSS target axe reports"; keep it short and say why.
+     */
+    static final List<String> INHERITED = List.of(
+            // keycloak.v2's read-only username field: its label says for="username". twofactor-username.ftl ties it on
+            // the phone, contact-admin and message pages; on the code and QR pages that override made TotpLoginIT
+            // lock users out on 26.7.3 (cause not found yet), so there it is still Keycloak's own markup.
+            "label|#kc-attempted-username"
+    );
+
+    private static String readResource(String name) {
+        try (var in = UiBrowser.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * axe-core's WCAG 2.1 A/AA violations on the page as it is now, one line per element
+     * ("rule [impact] target: summary"), without the {@link #INHERITED} ones. Injects axe into the page first.
+     */
+    List<String> axeViolations() {
+        if (!Boolean.TRUE.equals(script("return typeof window.axe === 'object';"))) {
+            script(AXE_SOURCE);
+        }
+        Object result = ((JavascriptExecutor) driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + " axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+                        + ".then(r => done(r.violations.flatMap(v => v.nodes.map(n =>"
+                        + "   v.id + ' [' + v.impact + '] ' + n.target.join(' ') + ': '"
+                        + "   + (n.failureSummary || v.help).replace(/\\s+/g, ' ')))))"
+                        + ".catch(e => done(['axe failed: ' + e]));", WCAG_21_AA);
+        @SuppressWarnings("unchecked")
+        List<String> lines = (List<String>) result;
+        return lines.stream()
+                .filter(line -> INHERITED.stream().noneMatch(allowed -> {
+                    String[] rule = allowed.split("\\|", 2);
+                    return line.startsWith(rule[0] + " [") && line.contains("] " + rule[1] + ":");
+                }))
+                .toList();
+    }
+
+    /**
+     * No WCAG 2.1 A/AA violation on the page as it is now, at 1280 px and at a phone's 390 px (ends at 1280 px,
+     * a dialog left open).
+     */
+    void assertAccessible(String state) {
+        desktop();
+        List<String> wide = axeViolations();
+        phone();
+        List<String> narrow = axeViolations();
+        desktop();
+        org.assertj.core.api.Assertions.assertThat(wide).as("axe, WCAG 2.1 AA, 1280 px: " + state).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(narrow).as("axe, WCAG 2.1 AA, 390 px: " + state).isEmpty();
+    }
+
+    /**
+     * The contrast ratio (WCAG 2.1) of an element's text colour against the first opaque background behind it.
+     */
+    double contrast(String css) {
+        Object ratio = script("const e = document.querySelector(arguments[0]);"
+                + " const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);"
+                + " const lum = ([r, g, b]) => [r, g, b].map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4))"
+                + "   .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);"
+                + " let bg = null; for (let n = e; n && !bg; n = n.parentElement) {"
+                + "   const c = rgb(getComputedStyle(n).backgroundColor); if (c.length === 3 || c[3] === 1) bg = c; }"
+                + " const a = lum(rgb(getComputedStyle(e).color)), b = lum(bg || [255, 255, 255]);"
+                + " return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);", css);
+        return ((Number) ratio).doubleValue();
     }
 
     void sleep(long millis) {
