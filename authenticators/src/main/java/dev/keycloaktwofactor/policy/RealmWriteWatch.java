@@ -1,5 +1,6 @@
 package dev.keycloaktwofactor.policy;
 
+import dev.keycloaktwofactor.compat.KeycloakRelease;
 import dev.keycloaktwofactor.admin.page.PageClient;
 import dev.keycloaktwofactor.sms.SmsGateway;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,6 +73,9 @@ public final class RealmWriteWatch implements EventListenerProvider {
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        if (KeycloakRelease.refusal().isPresent()) {
+            return;
+        }
         if (event.getResourceType() == ResourceType.REQUIRED_ACTION) {
             // an admin reordered, added or re-enabled required actions: the second factor still comes first
             RealmModel realm = session.realms().getRealm(event.getRealmId());
@@ -208,6 +212,9 @@ public final class RealmWriteWatch implements EventListenerProvider {
         /** A realm created (admin REST or the operator's import at start) arrives with settings nobody checked yet. */
         @Override
         public void postInit(KeycloakSessionFactory factory) {
+            if (KeycloakRelease.refusal().isPresent()) {
+                return; // on a release this JAR does not support, nothing is bound or changed (README, Compatibility)
+            }
             factory.register(event -> {
                 if (event instanceof RealmModel.RealmPostCreateEvent created) {
                     KeycloakSession session = created.getKeycloakSession();
