@@ -387,9 +387,7 @@ public class TwoFactorAdminResource {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("error", e.getMessage());
         error.put("field", e.field());
-        if (e instanceof PhoneNumberException p) {
-            error.put("code", p.problem().code());
-        }
+        error.put("code", e instanceof PhoneNumberException p ? p.problem().code() : e.code());
         return json(Response.Status.BAD_REQUEST, error);
     }
 
