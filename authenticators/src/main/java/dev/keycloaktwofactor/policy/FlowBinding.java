@@ -59,8 +59,8 @@ public final class FlowBinding {
     }
 
     /**
-     * Our actions must be registered and enabled in a realm to be started (kc_action), and the phone attributes
-     * declared in its user profile. Idempotent.
+     * Our actions must be registered and enabled in a realm to be started (kc_action), the phone attributes
+     * declared in its user profile, and the client policy that refuses CIBA under 2FA in place. Idempotent.
      */
     public static void registerActionsAndProfile(KeycloakSession session, RealmModel realm) {
         registerAction(realm, SetupAppAction.PROVIDER_ID, "Switch to an authenticator app (confirmed by email)");
@@ -68,6 +68,7 @@ public final class FlowBinding {
         registerAction(realm, PolicyAction.PROVIDER_ID, "Two-factor (realm policy) after any other way in");
         PolicyAction.putFirst(realm);
         PhoneProfile.ensure(session, realm);
+        CibaGuard.ensureIn(session, realm);
     }
 
     private static void registerAction(RealmModel realm, String id, String name) {

@@ -98,6 +98,7 @@ public final class RealmWriteWatch implements EventListenerProvider {
                 && (master.getId().equals(who.getRealmId()) || master.getName().equals(who.getRealmId()));
         UserModel caller = who == null || who.getUserId() == null || !realm.getId().equals(who.getRealmId()) ? null
                 : session.users().getUserById(realm, who.getUserId());
+        CibaGuard.ensureIn(session, realm); // a realm update may carry client policies without ours
         reconcile(session, realm, byMaster ? Writer.MASTER_ADMIN : Writer.REALM_ADMIN, caller);
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Server options of the suite's one Keycloak beyond the basics: SMS through the real Twilio SDK to {@link TwilioStub},
  * and a reverse proxy that Keycloak trusts at {@link #TRUSTED_PROXY} only, so that forwarded headers can be shown to
- * count from that proxy and from nowhere else.
+ * count from that proxy and from nowhere else; Keycloak's CIBA authentication channel goes to {@link CibaChannelStub}.
  */
 final class ExtraServerOptions {
 
@@ -24,6 +24,7 @@ final class ExtraServerOptions {
     static final int SUPPORT_CHECK_SECONDS = 5;
 
     private static TwilioStub twilio;
+    private static CibaChannelStub ciba;
 
     private ExtraServerOptions() {
     }
@@ -39,6 +40,18 @@ final class ExtraServerOptions {
         return twilio;
     }
 
+    /** The authentication device that Keycloak's CIBA HTTP channel asks (CibaIT approves through the callback). */
+    static synchronized CibaChannelStub ciba() {
+        if (ciba == null) {
+            try {
+                ciba = CibaChannelStub.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return ciba;
+    }
+
     static List<String> get() {
         TwilioStub stub = twilio();
         return List.of(
@@ -51,6 +64,7 @@ final class ExtraServerOptions {
                 "--spi-authenticator--twofactor-authenticator--" + "max-sends-per-address-per-hour=" + ADDRESS_CAP,
                 "--spi-authenticator--twofactor-authenticator--support-group=" + SUPPORT_GROUP,
                 "--spi-authenticator--twofactor-authenticator--support-check-interval-seconds=" + SUPPORT_CHECK_SECONDS,
+                "--spi-ciba-auth-channel--ciba-http-auth-channel--http-authentication-channel-uri=" + ciba().url(),
                 "--proxy-headers=xforwarded",
                 "--proxy-trusted-addresses=" + TRUSTED_PROXY + "/32");
     }
