@@ -1,5 +1,6 @@
 <#import "template.ftl" as layout>
 <#include "twofactor-username.ftl">
+<#include "twofactor-message-guard.ftl">
 <#--
   Code entry for every second-factor channel (keycloak-twofactor).
   Renders under keycloak.v2 (PatternFly 5) and the legacy keycloak theme: imports template.ftl only and

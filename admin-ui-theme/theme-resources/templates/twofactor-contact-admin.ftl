@@ -1,5 +1,6 @@
 <#import "template.ftl" as layout>
 <#include "twofactor-username.ftl">
+<#include "twofactor-message-guard.ftl">
 <#--
   Shown when the realm requires SMS codes but the user has no confirmed phone number (keycloak-twofactor).
   Renders under keycloak.v2 and the legacy keycloak theme: imports template.ftl only. Optional attributes, when the

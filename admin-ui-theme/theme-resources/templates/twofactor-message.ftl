@@ -1,5 +1,6 @@
 <#import "template.ftl" as layout>
 <#include "twofactor-username.ftl">
+<#include "twofactor-message-guard.ftl">
 <#--
   Generic information page (keycloak-twofactor).
   Attributes: twofactorMessage (message key), twofactorMessageParams (optional list of up to 4 values),

@@ -1,5 +1,6 @@
 <#import "template.ftl" as layout>
 <#include "twofactor-username.ftl">
+<#include "twofactor-message-guard.ftl">
 <#--
   Confirm-phone action (keycloak-twofactor, kc_action=twofactor-confirm-phone).
   Attributes: twofactorPhoneState ("enter" | "confirmed"), twofactorPhoneMasked (masked number, for "confirmed"),
