@@ -57,6 +57,9 @@ class TotpLoginIT {
         assertThat(enrolmentPage(wrong).key()).isEqualTo(app.key());
         assertThat(wrong.doc().text()).containsIgnoringCase("invalid");
         assertThat(totpConfigured(id)).isFalse();
+        // Keycloak's (blocking) brute-force protector refuses the user's next request ("Too many attempts") while the
+        // job recording that failure still runs: wait for the record, as a person would not type within milliseconds
+        realm.bruteForceStatus(id, 1);
 
         Browser.Page done = submitCode(browser, wrong, app.now());
         assertThat(done.isRedirectToClient()).as("login completes: " + done).isTrue();
