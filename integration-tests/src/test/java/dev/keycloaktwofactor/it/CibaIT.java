@@ -30,6 +30,7 @@ class CibaIT {
         String okId = r.addUser("agent", "agent-pw");
         String lateId = r.addUser("late", "late-pw");
         String lockedId = r.addUser("locked", "locked-pw");
+        r.addUser("gap", "gap-pw");
         CibaChannelStub device = ExtraServerOptions.ciba();
 
         // method=none: CIBA works end to end (so this test can fail)
@@ -61,6 +62,7 @@ class CibaIT {
 
         // our client policy is back when an admin removed it (Keycloak's realm update re-asserts it)
         r.admin.ok(r.admin.put("/" + r.name + "/client-policies/policies", Map.of("policies", List.of())));
+        assertThat(ask(r, "gap").status()).as("without the policy (until the next realm write) CIBA is open").isEqualTo(200);
         r.admin.ok(r.admin.put("/" + r.name, Map.of("displayName", "CIBA realm")));
         HttpAnswer again = ask(r, "locked");
         assertThat(again.status()).as(again.toString()).isEqualTo(400);
