@@ -3,7 +3,8 @@
   Authenticator app enrollment (keycloak-twofactor).
   Renders under keycloak.v2 (PatternFly 5) and the legacy keycloak theme: imports template.ftl only.
   Attributes: twofactorQr (base64 PNG), twofactorSecret (key grouped by 4), twofactorIssuer, twofactorAccount,
-  twofactorCodeLength (int, optional: digits the app shows, e.g. the realm OTP policy digits).
+  twofactorCodeLength (int, optional: digits the app shows, e.g. the realm OTP policy digits),
+  twofactorKeyUri (the otpauth:// URI of the QR code, optional: a link for a phone that holds the app).
 -->
 <#assign tfPf5 = properties.kcFormGroupLabelClass??>
 <#assign tfHasError = messagesPerField.existsError('code')>
@@ -51,6 +52,10 @@
                 <div class="twofactor-qr-wrap">
                     <img id="twofactor-qr" src="data:image/png;base64,${twofactorQr}" alt="${msg("twofactorQrAlt")}" width="200" height="200">
                 </div>
+                <#if (twofactorKeyUri!"")?has_content>
+                <#-- on the phone that holds the app the QR cannot be scanned: the otpauth:// link hands the key to the app -->
+                <p class="twofactor-open-in-app"><a id="twofactor-otpauth-link" href="${twofactorKeyUri}">${msg("twofactorOpenInApp")}</a></p>
+                </#if>
                 <p>${msg("twofactorEnrollManual")}</p>
                 <p><code id="twofactor-secret" dir="ltr">${twofactorSecret}</code></p>
                 <dl class="twofactor-key-details">
