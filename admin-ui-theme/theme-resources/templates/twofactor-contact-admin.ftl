@@ -32,7 +32,7 @@
                 <button id="twofactor-confirm-now" name="confirm-now" value="true" type="submit"
                         class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("twofactorConfirmNow")}</button>
                 <a id="twofactor-back-to-login" href="${url.loginRestartFlowUrl}"
-                   class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!'pf-m-secondary'} ${properties.kcButtonBlockClass!}">${msg("twofactorBackToLogin")}</a>
+                   class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!(properties.kcButtonDefaultClass!"")} ${properties.kcButtonBlockClass!}">${msg("twofactorBackToLogin")}</a>
             </div>
         </form>
         <p id="twofactor-not-your-number" class="twofactor-note">${msg("twofactorConfirmNowNotYours")}</p>

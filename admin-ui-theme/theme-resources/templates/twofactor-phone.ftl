@@ -48,7 +48,7 @@
                     <button id="twofactor-phone-unpin-confirm" name="unpin-confirmed" value="true" type="submit"
                             class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("twofactorPhoneUnpinConfirm")}</button>
                     <button id="twofactor-phone-keep" name="keep" value="true" type="submit" autofocus
-                            class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!'pf-m-secondary'} ${properties.kcButtonBlockClass!}">${msg("twofactorPhoneKeep")}</button>
+                            class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!(properties.kcButtonDefaultClass!"")} ${properties.kcButtonBlockClass!}">${msg("twofactorPhoneKeep")}</button>
                 </div>
             <#else>
                 <p>${msg("twofactorPhoneIntro")}</p>
