@@ -29,6 +29,8 @@
                 overflow-wrap: anywhere; user-select: all; -webkit-user-select: all; background: rgba(127, 127, 127, 0.15); color: inherit; }
             <#-- the legacy theme greys code text (3.9:1 on this background): dark text there; keycloak.v2 inherits (dark mode) -->
             <#if !tfPf5>#twofactor-secret { color: #151515; }</#if>
+            <#-- and its link blue is 3.9:1 on white (axe): PatternFly 3's darker link blue, 6.3:1 -->
+            <#if !tfPf5>#twofactor-otpauth-link { color: #00659c; }</#if>
             dl.twofactor-key-details { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 0.75rem; margin: 0.5rem 0 0 0; }
             dl.twofactor-key-details dt { font-weight: 600; margin: 0; }
             dl.twofactor-key-details dd { margin: 0; overflow-wrap: anywhere; }
