@@ -301,6 +301,30 @@ class SmsIT {
     }
 
     @Test
+    void confirmNowSpeaksRussianToAUserWhoReadsRussian() {
+        TestRealm r = TestRealm.withSms("sms-confirm-now-ru", Map.of());
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("internationalizationEnabled", true,
+                "supportedLocales", List.of("en", "ru"), "defaultLocale", "en")));
+        String phone = "+14155550165";
+        String id = r.addUser("ivan", "ivan-pw");
+        JsonNode user = r.admin.ok(r.admin.get("/" + r.name + "/users/" + id));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) user.get("attributes")).putArray("locale").add("ru");
+        r.admin.ok(r.admin.put("/" + r.name + "/users/" + id, user));
+        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", phone)));
+        int before = twilio.to(phone).size();
+        Browser b = r.browser();
+        Browser.Page offer = r.signIn(b, "ivan", "ivan-pw");
+        assertThat(offer.doc().selectFirst("#twofactor-unconfirmed").text()).as(offer.toString())
+                .contains("Ваш номер").contains("ещё не подтверждён").contains("0165");
+        assertThat(offer.doc().selectFirst("#twofactor-confirm-now").text()).isEqualTo("Подтвердить сейчас");
+        Browser.Page codePage = b.submit(offer, "form#kc-twofactor-confirm-now-form", Map.of("confirm-now", "true"));
+        TwilioStub.Received sms = twilio.awaitTo(phone, before, Duration.ofSeconds(10));
+        assertThat(sms.body()).contains("код подтверждения телефона");
+        assertThat(codePage.doc().selectFirst("#kc-login").text()).isEqualTo("Подтвердить телефон");
+        assertThat(submitCode(b, codePage, sms.code()).isRedirectToClient()).isTrue();
+    }
+
+    @Test
     void confirmNowKeepsTheConfirmPhoneCapOfThreeNumbersAnHour() {
         TestRealm r = TestRealm.withSms("sms-confirm-now-cap", Map.of("resendCooldownSeconds", 1));
         r.admin.ok(r.admin.put("/" + r.name, Map.of("bruteForceProtected", false)));
