@@ -307,10 +307,10 @@ class SmsIT {
                 "supportedLocales", List.of("en", "ru"), "defaultLocale", "en")));
         String phone = "+14155550165";
         String id = r.addUser("ivan", "ivan-pw");
+        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", phone)));
         JsonNode user = r.admin.ok(r.admin.get("/" + r.name + "/users/" + id));
         ((com.fasterxml.jackson.databind.node.ObjectNode) user.get("attributes")).putArray("locale").add("ru");
         r.admin.ok(r.admin.put("/" + r.name + "/users/" + id, user));
-        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", phone)));
         int before = twilio.to(phone).size();
         Browser b = r.browser();
         Browser.Page offer = r.signIn(b, "ivan", "ivan-pw");
