@@ -6,6 +6,8 @@
   Renders under keycloak.v2 and the legacy keycloak theme: imports template.ftl only. Optional attributes, when the
   confirmed number on file is one the realm's phone rules now refuse: twofactorPhoneRefused (masked number),
   twofactorPhoneProblem (message key), twofactorPhoneProblemCountry, twofactorPhoneProblemCountries.
+  twofactorConfirmNow (masked number): the user's stored number is not confirmed yet and may be texted, so the page
+  offers "Confirm now" (a code to that number; no number is typed here) instead of only "contact the administrator".
 -->
 <@layout.registrationLayout; section>
     <#if section = "header">
@@ -19,7 +21,23 @@
             #twofactor-contact-admin p { margin: 0 0 0.75rem 0; }
             .twofactor-actions { display: flex; flex-direction: column; gap: 0.75rem; margin-top: 1rem; }
             .twofactor-actions > * { width: 100%; margin: 0; text-align: center; }
+            .twofactor-note { margin: 1rem 0 0 0; }
         </style>
+        <#if (twofactorConfirmNow!"")?has_content>
+        <div id="twofactor-contact-admin">
+            <h2 id="twofactor-unconfirmed">${msg("twofactorConfirmNowTitle", twofactorConfirmNow)}</h2>
+            <p>${msg("twofactorConfirmNowText")}</p>
+        </div>
+        <form id="kc-twofactor-confirm-now-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
+            <div class="twofactor-actions">
+                <button id="twofactor-confirm-now" name="confirm-now" value="true" type="submit"
+                        class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("twofactorConfirmNow")}</button>
+                <a id="twofactor-back-to-login" href="${url.loginRestartFlowUrl}"
+                   class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!(properties.kcButtonDefaultClass!"")} ${properties.kcButtonBlockClass!}">${msg("twofactorBackToLogin")}</a>
+            </div>
+        </form>
+        <p id="twofactor-not-your-number" class="twofactor-note">${msg("twofactorConfirmNowNotYours")}</p>
+        <#else>
         <div id="twofactor-contact-admin">
             <h2>${msg("twofactorContactAdminTitle")}</h2>
             <#if (twofactorPhoneRefused!"")?has_content>
@@ -34,5 +52,6 @@
             <a id="twofactor-back-to-login" href="${url.loginRestartFlowUrl}"
                class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("twofactorBackToLogin")}</a>
         </div>
+        </#if>
     </#if>
 </@layout.registrationLayout>

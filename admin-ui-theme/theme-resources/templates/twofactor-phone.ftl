@@ -3,7 +3,8 @@
 <#include "twofactor-message-guard.ftl">
 <#--
   Confirm-phone action (keycloak-twofactor, kc_action=twofactor-confirm-phone).
-  Attributes: twofactorPhoneState ("enter" | "confirmed"), twofactorPhoneMasked (masked number, for "confirmed"),
+  Attributes: twofactorPhoneState ("enter" | "confirmed" | "unpin": the question before unpinning), twofactorPhoneMasked
+  (masked number, for "confirmed" and "unpin"),
   twofactorPhoneValue (the unconfirmed number to prefill, the user's own, for "enter").
   Renders under keycloak.v2 and the legacy keycloak theme: imports template.ftl only.
 -->
@@ -36,6 +37,19 @@
                             class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("twofactorPhoneDone")}</button>
                     <button id="twofactor-phone-unpin" name="unpin" value="true" type="submit"
                             class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!'pf-m-secondary'} ${properties.kcButtonBlockClass!}">${msg("twofactorPhoneUnpin")}</button>
+                </div>
+            <#elseif tfState == "unpin">
+                <p id="twofactor-phone-confirmed">
+                    <span class="twofactor-phone-number">${twofactorPhoneMasked!""}</span>
+                    <span class="twofactor-confirmed" id="twofactor-phone-confirmed-mark">&#10003; ${msg("twofactorPhoneConfirmed")}</span>
+                </p>
+                <p id="twofactor-unpin-question"><strong>${msg("twofactorPhoneUnpinQuestion")}</strong></p>
+                <p>${msg("twofactorPhoneUnpinConsequence")}</p>
+                <div class="twofactor-actions">
+                    <button id="twofactor-phone-unpin-confirm" name="unpin-confirmed" value="true" type="submit"
+                            class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("twofactorPhoneUnpinConfirm")}</button>
+                    <button id="twofactor-phone-keep" name="keep" value="true" type="submit" autofocus
+                            class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!(properties.kcButtonDefaultClass!"")} ${properties.kcButtonBlockClass!}">${msg("twofactorPhoneKeep")}</button>
                 </div>
             <#else>
                 <p>${msg("twofactorPhoneIntro")}</p>

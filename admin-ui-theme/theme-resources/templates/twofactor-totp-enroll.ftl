@@ -5,7 +5,8 @@
   Authenticator app enrollment (keycloak-twofactor).
   Renders under keycloak.v2 (PatternFly 5) and the legacy keycloak theme: imports template.ftl only.
   Attributes: twofactorQr (base64 PNG), twofactorSecret (key grouped by 4), twofactorIssuer, twofactorAccount,
-  twofactorCodeLength (int, optional: digits the app shows, e.g. the realm OTP policy digits).
+  twofactorCodeLength (int, optional: digits the app shows, e.g. the realm OTP policy digits),
+  twofactorKeyUri (the otpauth:// URI of the QR code, optional: a link for a phone that holds the app).
 -->
 <#assign tfPf5 = properties.kcFormGroupLabelClass??>
 <#assign tfHasError = messagesPerField.existsError('code')>
@@ -30,6 +31,8 @@
                 overflow-wrap: anywhere; user-select: all; -webkit-user-select: all; background: rgba(127, 127, 127, 0.15); color: inherit; }
             <#-- the legacy theme greys code text (3.9:1 on this background): dark text there; keycloak.v2 inherits (dark mode) -->
             <#if !tfPf5>#twofactor-secret { color: #151515; }</#if>
+            <#-- and its link blue is 3.9:1 on white (axe): PatternFly 3's darker link blue, 6.3:1 -->
+            <#if !tfPf5>#twofactor-otpauth-link { color: #00659c; }</#if>
             dl.twofactor-key-details { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 0.75rem; margin: 0.5rem 0 0 0; }
             dl.twofactor-key-details dt { font-weight: 600; margin: 0; }
             dl.twofactor-key-details dd { margin: 0; overflow-wrap: anywhere; }
@@ -53,6 +56,10 @@
                 <div class="twofactor-qr-wrap">
                     <img id="twofactor-qr" src="data:image/png;base64,${twofactorQr}" alt="${msg("twofactorQrAlt")}" width="200" height="200">
                 </div>
+                <#if (twofactorKeyUri!"")?has_content>
+                <#-- on the phone that holds the app the QR cannot be scanned: the otpauth:// link hands the key to the app -->
+                <p class="twofactor-open-in-app"><a id="twofactor-otpauth-link" href="${twofactorKeyUri}">${msg("twofactorOpenInApp")}</a></p>
+                </#if>
                 <p>${msg("twofactorEnrollManual")}</p>
                 <p><code id="twofactor-secret" dir="ltr">${twofactorSecret}</code></p>
                 <dl class="twofactor-key-details">

@@ -24,7 +24,8 @@ import jakarta.ws.rs.core.Response;
 /**
  * A user confirms their own phone number (application-initiated action {@code twofactor-confirm-phone}): enter the
  * number, "Send code", the SMS, the code with the server's resend wait, "Confirm phone". A confirmed number is
- * locked and marked "Confirmed"; the same action lets its owner unpin it.
+ * locked and marked "Confirmed"; the same action lets its owner unpin it, after a second "Unpin" that names what
+ * follows (so one stray click does not cost them their way in).
  */
 public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActionFactory {
 
@@ -32,7 +33,7 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
     private static final String TEMPLATE = "twofactor-phone.ftl";
 
     private static final CodeFactor CONFIRM_CODE =
-            new CodeFactor(SmsChannel.toPendingNumber(), CodePurpose.CONFIRM_PHONE, "twofactorPhoneConfirm");
+            new CodeFactor(SmsChannel.toPendingNumber(), CodePurpose.CONFIRM_PHONE, ConfirmPhoneAction.CONFIRM_LABEL);
 
     @Override
     public InitiatedActionSupport initiatedActionSupport() {
@@ -71,6 +72,11 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
             return;
         }
         if (form.containsKey("unpin")) {
+            // a second step, as a form (no script needed): the number is unpinned only by "unpin-confirmed"
+            context.challenge(phone.confirmed() ? confirmedPage(context, null, "unpin") : enterPage(context, null));
+            return;
+        }
+        if (form.containsKey("unpin-confirmed")) {
             if (phone.confirmed()) {
                 PhoneRecord.detach(user);
                 context.getEvent().clone().event(org.keycloak.events.EventType.UPDATE_PROFILE).user(user)
@@ -131,13 +137,25 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
         }
         if (CONFIRM_CODE.handle(step, settings)) {
             PhoneRecord.attach(user, pending);
-            PhoneRecord.confirm(user, "self");
             context.getAuthenticationSession().removeAuthNote(SmsChannel.PENDING_NUMBER_NOTE);
-            context.getEvent().clone().event(org.keycloak.events.EventType.UPDATE_PROFILE).user(user)
-                    .detail("twofactor_phone", "confirmed").success();
-            UserNotice.PHONE_CONFIRMED.sendAboutPhone(context.getSession(), context.getRealm(), user, pending, "self");
+            confirmedBySelf(step, pending);
             context.challenge(confirmedPage(context, new FormMessage(null, "twofactorPhoneConfirmedNow")));
         }
+    }
+
+    /** The message key of the button on a confirmation code page. */
+    public static final String CONFIRM_LABEL = "twofactorPhoneConfirm";
+
+    /**
+     * The user proved with a texted code that {@code number} (already their stored number) is theirs: it is confirmed
+     * by "self", an event records it and they are told by email. Shared by this action and "Confirm now" at sign-in.
+     */
+    public static void confirmedBySelf(CodeStep step, String number) {
+        UserModel user = step.user();
+        PhoneRecord.confirm(user, "self");
+        step.event().clone().event(org.keycloak.events.EventType.UPDATE_PROFILE).user(user)
+                .detail("twofactor_phone", "confirmed").success();
+        UserNotice.PHONE_CONFIRMED.sendAboutPhone(step.session(), step.realm(), user, number, "self");
     }
 
     /** Where SMS is not available (no gateway, or not activated for the realm) no number is taken and no text sent. */
@@ -186,11 +204,16 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
     }
 
     private static Response confirmedPage(RequiredActionContext context, FormMessage message) {
+        return confirmedPage(context, message, "confirmed");
+    }
+
+    /** @param state "confirmed", or "unpin" for the question whether to unpin it */
+    private static Response confirmedPage(RequiredActionContext context, FormMessage message, String state) {
         var form = context.form();
         if (message != null) {
             form.setSuccess(message.getMessage());
         }
-        return form.setAttribute("twofactorPhoneState", "confirmed")
+        return form.setAttribute("twofactorPhoneState", state)
                 .setAttribute("twofactorPhoneMasked", PhoneNumbers.masked(PhoneRecord.of(context.getUser()).number()))
                 .createForm(TEMPLATE);
     }

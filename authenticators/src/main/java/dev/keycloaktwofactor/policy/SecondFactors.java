@@ -3,7 +3,7 @@ package dev.keycloaktwofactor.policy;
 import dev.keycloaktwofactor.code.CodeFactor;
 import dev.keycloaktwofactor.code.CodePurpose;
 import dev.keycloaktwofactor.email.EmailChannel;
-import dev.keycloaktwofactor.sms.SmsChannel;
+import dev.keycloaktwofactor.sms.SmsFactor;
 import dev.keycloaktwofactor.totp.AuthenticatorAppFactor;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
@@ -27,7 +27,7 @@ public final class SecondFactors {
         return new SecondFactors(Map.of(
                 TwoFactorMethod.TOTP, new AuthenticatorAppFactor(),
                 TwoFactorMethod.EMAIL, new CodeFactor(new EmailChannel(), CodePurpose.LOGIN),
-                TwoFactorMethod.SMS, new CodeFactor(SmsChannel.toConfirmedNumber(), CodePurpose.LOGIN)));
+                TwoFactorMethod.SMS, new SmsFactor()));
     }
 
     /**

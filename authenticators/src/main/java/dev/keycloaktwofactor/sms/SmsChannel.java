@@ -58,6 +58,26 @@ public class SmsChannel implements CodeChannel {
         }, false);
     }
 
+    /**
+     * "Confirm now" at sign-in: confirmation codes to the number already on the user's record and not confirmed yet.
+     * Never a number typed on this path: what is stored there an admin wrote (users cannot edit the attribute) or the
+     * user confirmed before. Counted as confirmation texts, like {@link #toPendingNumber()}, with the same code store
+     * (a code sent for that number by the confirm-phone action works here and the other way round).
+     */
+    public static SmsChannel toStoredUnconfirmedNumber() {
+        return new SmsChannel(step -> {
+            String number = storedUnconfirmed(step);
+            return number == null ? null : CONFIRMATION_PREFIX + number;
+        }, false);
+    }
+
+    /** The user's stored number when it is not confirmed and the realm's phone rules accept it; otherwise null. */
+    public static String storedUnconfirmed(CodeStep step) {
+        PhoneRecord phone = PhoneRecord.of(step.user());
+        return phone.number() != null && !phone.confirmed() && PhonePolicy.of(step.realm()).permits(phone.number())
+                ? phone.number() : null;
+    }
+
     private static final String CONFIRMATION_PREFIX = "confirm:";
 
     private static String number(String destination) {

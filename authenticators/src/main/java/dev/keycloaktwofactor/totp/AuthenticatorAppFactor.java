@@ -154,6 +154,7 @@ public class AuthenticatorAppFactor implements SecondFactor {
                 .setAttribute("twofactorSecret", enrollment.manualKey())
                 .setAttribute("twofactorIssuer", enrollment.issuer())
                 .setAttribute("twofactorAccount", enrollment.account())
+                .setAttribute("twofactorKeyUri", enrollment.keyUri())
                 .setAttribute("twofactorCodeLength", step.realm().getOTPPolicy().getDigits())
                 .createForm(ENROLL_TEMPLATE);
     }

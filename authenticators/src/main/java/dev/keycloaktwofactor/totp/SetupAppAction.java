@@ -26,7 +26,8 @@ public class SetupAppAction implements RequiredActionProvider, RequiredActionFac
     public static final String PROVIDER_ID = "twofactor-setup-app";
     static final String NOTE_EMAIL_CONFIRMED = "twofactor.setup-app.email-confirmed";
 
-    private static final CodeFactor EMAIL_CODE = new CodeFactor(new EmailChannel(), CodePurpose.SETUP_APP);
+    // "Continue", not "Sign in": the user is signed in already, this step only proves it is them
+    private static final CodeFactor EMAIL_CODE = new CodeFactor(new EmailChannel(), CodePurpose.SETUP_APP, "twofactorContinue");
 
     @Override
     public InitiatedActionSupport initiatedActionSupport() {

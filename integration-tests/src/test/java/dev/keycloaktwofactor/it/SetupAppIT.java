@@ -36,6 +36,8 @@ class SetupAppIT {
         Browser.Page confirm = b.open(r.authUrl() + "&kc_action=twofactor-setup-app");
         assertThat(confirm.doc().selectFirst("input[name=code]")).as(confirm.toString()).isNotNull();
         assertThat(confirm.doc().selectFirst("img#twofactor-qr")).as("no QR before the email code").isNull();
+        assertThat(confirm.doc().selectFirst("#kc-login").text()).as("the user is signed in already: not \"Sign in\"")
+                .isEqualTo("Continue");
         String setupCode = EmailCodes.code(EmailCodes.next(r, "agent"));
 
         Browser.Page wrong = submitCode(b, confirm, setupCode.equals("000000") ? "111111" : "000000");
@@ -47,6 +49,10 @@ class SetupAppIT {
         assertThat(qr.doc().selectFirst("img#twofactor-qr")).as(qr.toString()).isNotNull();
         assertThat(qr.doc().text()).contains("Complete the setup");
         Totp app = Totp.fromUri(QrCode.decode(qr.doc().selectFirst("img#twofactor-qr")));
+        // on the phone that holds the app: the same otpauth:// URI as a link
+        assertThat(qr.doc().selectFirst("a#twofactor-otpauth-link").text()).isEqualTo("Open in authenticator app");
+        assertThat(qr.doc().selectFirst("a#twofactor-otpauth-link").attr("href"))
+                .isEqualTo(QrCode.decode(qr.doc().selectFirst("img#twofactor-qr")));
         Browser.Page done = submitCode(b, qr, app.now());
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
         assertThat(done.queryParam("kc_action_status")).isEqualTo("success");

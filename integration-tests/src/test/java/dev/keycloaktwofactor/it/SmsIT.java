@@ -220,16 +220,132 @@ class SmsIT {
     }
 
     @Test
-    void aUserWithoutAConfirmedNumberIsToldToContactTheAdministratorAndNoSmsGoesOut() {
-        String id = realm.addUser("employee", "employee-pw");
-        realm.admin.ok(realm.admin.put("/" + realm.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", "+14155550102")));
+    void aUserWithNoNumberIsToldToContactTheAdministratorAndNoSmsGoesOut() {
+        realm.addUser("employee", "employee-pw");
         int before = twilio.received().size();
         Browser.Page page = realm.signIn(realm.browser(), "employee", "employee-pw");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.doc().selectFirst("#twofactor-contact-admin")).as(page.toString()).isNotNull();
         assertThat(page.doc().text()).contains("Contact the administrator");
+        assertThat(page.doc().selectFirst("#twofactor-confirm-now")).as("nothing to confirm: no number on file").isNull();
+        assertThat(page.doc().selectFirst("input[name=phoneNumber]")).as("no number is taken before the second factor").isNull();
         assertThat(page.isRedirectToClient()).isFalse();
         assertThat(twilio.received()).hasSize(before);
+    }
+
+    @Test
+    void aStoredNumberNotConfirmedYetIsConfirmedWithConfirmNowAndTheLoginFinishes() {
+        String phone = "+14155550102";
+        String id = realm.addUser("employee", "employee-pw");
+        realm.admin.ok(realm.admin.put("/" + realm.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", phone)));
+        EmailCodes.next(realm, "employee"); // the "number changed" notice of the admin's attach
+        int before = twilio.received().size();
+        int toPhone = twilio.to(phone).size();
+        Browser b = realm.browser();
+        Browser.Page offer = realm.signIn(b, "employee", "employee-pw");
+
+        // the offer: the number masked, a button, no field to type another number, and no text yet
+        assertThat(offer.doc().selectFirst("#twofactor-confirm-now")).as(offer.toString()).isNotNull();
+        assertThat(offer.doc().text()).contains("is not confirmed yet").contains("0102").doesNotContain("4155550102");
+        assertThat(offer.doc().selectFirst("input[name=phoneNumber]")).isNull();
+        assertThat(offer.doc().selectFirst("input[name=code]")).isNull();
+        assertThat(twilio.received()).as("nothing goes out before Confirm now").hasSize(before);
+
+        // Confirm now, with a number slipped into the post: the code goes to the stored number, and only there
+        Browser.Page codePage = b.submit(offer, "form#kc-twofactor-confirm-now-form",
+                Map.of("confirm-now", "true", "phoneNumber", "+14155550198"));
+        TwilioStub.Received sms = twilio.awaitTo(phone, toPhone, Duration.ofSeconds(10));
+        assertThat(twilio.received()).hasSize(before + 1);
+        assertThat(twilio.to("+14155550198")).isEmpty();
+        assertThat(sms.body()).contains("phone confirmation code");
+        assertThat(codePage.doc().selectFirst("#kc-login").text()).isEqualTo("Confirm phone");
+        assertThat(codePage.doc().text()).contains("0102").doesNotContain("4155550102");
+        assertThat(codePage.doc().selectFirst("button[name=resend][data-resend-in]")).as("the confirm-phone wait applies")
+                .isNotNull();
+
+        // a refresh sends nothing more; wrong codes count, with the tries left when two or fewer remain
+        Browser.Page refreshed = b.open(codePage.url().toString());
+        if (refreshed.doc().selectFirst("#loginContinueLink") != null) {
+            refreshed = b.open(refreshed.doc().selectFirst("#loginContinueLink").absUrl("href"));
+        }
+        assertThat(refreshed.doc().selectFirst("input[name=code]")).as(refreshed.toString()).isNotNull();
+        assertThat(twilio.received()).hasSize(before + 1);
+        String wrong = sms.code().equals("000000") ? "111111" : "000000";
+        Browser.Page page = refreshed;
+        for (int i = 1; i <= 3; i++) {
+            page = submitCode(b, page, wrong);
+            assertThat(page.isRedirectToClient()).isFalse();
+            realm.bruteForceStatus(id, i); // Keycloak's blocking protector: the next post waits for this failure's record
+        }
+        assertThat(page.doc().text()).contains("Invalid code. Tries left: 2.");
+        assertThat(realm.admin.ok(realm.admin.get("/" + realm.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean())
+                .isFalse();
+
+        Browser.Page done = submitCode(b, page, sms.code());
+        assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
+        assertThat(realm.exchange(done).get("access_token").asText()).isNotBlank();
+        JsonNode state = realm.admin.ok(realm.admin.get("/" + realm.name + "/twofactor/users/" + id));
+        assertThat(state.get("phoneVerified").asBoolean()).isTrue();
+        assertThat(state.get("phoneVerifiedBy").asText()).isEqualTo("self");
+        assertThat(storedPhone(realm, id)).isEqualTo(phone);
+        assertThat(EmailCodes.next(realm, "employee").text()).contains("You confirmed").contains("0102");
+
+        // from now on the usual sign-in code goes to the confirmed number
+        int signIns = twilio.to(phone).size();
+        Browser next = realm.browser();
+        Browser.Page login = realm.signIn(next, "employee", "employee-pw");
+        TwilioStub.Received code = twilio.awaitTo(phone, signIns, Duration.ofSeconds(10));
+        assertThat(code.body()).contains("sign-in code");
+        assertThat(login.doc().selectFirst("#kc-login").text()).isEqualTo("Sign in");
+        assertThat(submitCode(next, login, code.code()).isRedirectToClient()).isTrue();
+    }
+
+    @Test
+    void confirmNowSpeaksRussianToAUserWhoReadsRussian() {
+        TestRealm r = TestRealm.withSms("sms-confirm-now-ru", Map.of());
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("internationalizationEnabled", true,
+                "supportedLocales", List.of("en", "ru"), "defaultLocale", "en")));
+        String phone = "+14155550165";
+        String id = r.addUser("ivan", "ivan-pw");
+        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", phone)));
+        JsonNode user = r.admin.ok(r.admin.get("/" + r.name + "/users/" + id));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) user.get("attributes")).putArray("locale").add("ru");
+        r.admin.ok(r.admin.put("/" + r.name + "/users/" + id, user));
+        int before = twilio.to(phone).size();
+        Browser b = r.browser();
+        Browser.Page offer = r.signIn(b, "ivan", "ivan-pw");
+        assertThat(offer.doc().selectFirst("#twofactor-unconfirmed").text()).as(offer.toString())
+                .contains("Ваш номер").contains("ещё не подтверждён").contains("0165");
+        assertThat(offer.doc().selectFirst("#twofactor-confirm-now").text()).isEqualTo("Подтвердить сейчас");
+        Browser.Page codePage = b.submit(offer, "form#kc-twofactor-confirm-now-form", Map.of("confirm-now", "true"));
+        TwilioStub.Received sms = twilio.awaitTo(phone, before, Duration.ofSeconds(10));
+        assertThat(sms.body()).contains("код подтверждения телефона");
+        assertThat(codePage.doc().selectFirst("#kc-login").text()).isEqualTo("Подтвердить телефон");
+        assertThat(submitCode(b, codePage, sms.code()).isRedirectToClient()).isTrue();
+    }
+
+    @Test
+    void confirmNowKeepsTheConfirmPhoneCapOfThreeNumbersAnHour() {
+        TestRealm r = TestRealm.withSms("sms-confirm-now-cap", Map.of("resendCooldownSeconds", 1));
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("bruteForceProtected", false)));
+        String id = r.addUser("agent", "agent-pw");
+        String path = "/" + r.name + "/twofactor/users/" + id + "/phone";
+        // three numbers texted for confirmation within the hour: the fourth is refused, and says why
+        for (String n : List.of("+14155550181", "+14155550182", "+14155550183", "+14155550184")) {
+            r.admin.ok(r.admin.put(path, Map.of("phoneNumber", n)));
+            int sent = twilio.to(n).size();
+            Browser b = r.browser();
+            Browser.Page offer = r.signIn(b, "agent", "agent-pw");
+            Browser.Page next = b.submit(offer, "form#kc-twofactor-confirm-now-form", Map.of("confirm-now", "true"));
+            if (n.endsWith("84")) {
+                assertThat(next.doc().text()).as(next.toString()).contains("at most 3 different numbers an hour");
+                assertThat(next.doc().selectFirst("input[name=code]")).isNull();
+                assertThat(twilio.to(n)).hasSize(sent);
+            } else {
+                assertThat(next.doc().selectFirst("input[name=code]")).as(next.toString()).isNotNull();
+                twilio.awaitTo(n, sent, Duration.ofSeconds(10));
+            }
+        }
     }
 
     @ParameterizedTest(name = "gateway fault for a number ending {0}")
@@ -319,7 +435,18 @@ class SmsIT {
         assertThat(locked.doc().selectFirst("input[name=phoneNumber]")).isNull();
         Browser.Page stillLocked = b.submit(locked, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "+14155550199", "send", "true"));
         assertThat(storedPhone(r, id)).isEqualTo(phone);
-        Browser.Page unpinned = b.submit(stillLocked, "form#kc-twofactor-phone-form", Map.of("unpin", "true"));
+        // "Unpin number" asks first (a form, no script): nothing changes until the user says yes
+        Browser.Page question = b.submit(stillLocked, "form#kc-twofactor-phone-form", Map.of("unpin", "true"));
+        assertThat(question.doc().selectFirst("#twofactor-unpin-question")).as(question.toString()).isNotNull();
+        assertThat(question.doc().text()).contains("Unpin this number?").contains("0104").doesNotContain("4155550104");
+        assertThat(question.doc().selectFirst("button[name=unpin-confirmed]")).isNotNull();
+        assertThat(storedPhone(r, id)).isEqualTo(phone);
+        Browser.Page kept = b.submit(question, "form#kc-twofactor-phone-form", Map.of("keep", "true"));
+        assertThat(kept.doc().selectFirst("#twofactor-phone-unpin")).as(kept.toString()).isNotNull();
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean()).isTrue();
+        question = b.submit(kept, "form#kc-twofactor-phone-form", Map.of("unpin", "true"));
+        assertThat(storedPhone(r, id)).isEqualTo(phone);
+        Browser.Page unpinned = b.submit(question, "form#kc-twofactor-phone-form", Map.of("unpin-confirmed", "true"));
         assertThat(unpinned.doc().selectFirst("input[name=phoneNumber]")).isNotNull();
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean()).isFalse();
         assertThat(storedPhone(r, id)).isNull();

@@ -94,6 +94,10 @@ class AccountConsoleUiIT {
         ui.click("#kc-login");
         setUp("Phone for sign-in codes");
         ui.screenshot("account-console-signing-in-phone");
+        // the console scrolls inside its own pane: bring our two entries into the picture (README)
+        ui.script("arguments[0].scrollIntoView({block: 'center'});",
+                ui.driver.findElement(By.xpath(SET_UP_LINK.formatted("Switch to an authenticator app"))));
+        ui.screenshot("account-console-signing-in-entries");
         ui.driver.findElement(By.xpath(SET_UP_LINK.formatted("Phone for sign-in codes"))).click();
         ui.until("the phone page of twofactor-confirm-phone", d -> ui.present("input#phoneNumber"));
         assertThat(ui.present("#twofactor-phone-send")).isTrue();

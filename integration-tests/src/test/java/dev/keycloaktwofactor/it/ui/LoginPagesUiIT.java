@@ -105,6 +105,10 @@ class LoginPagesUiIT {
         assertThat(app.label()).isEqualTo(r.name + ":alice");
         assertThat(app.issuer()).isEqualTo(r.name);
         assertThat(Totp.base32(ui.find("#twofactor-secret").getText().replace(" ", ""))).isEqualTo(app.key());
+        // a phone cannot scan its own screen: the same otpauth:// URI as a link
+        WebElement openInApp = ui.find("a#twofactor-otpauth-link");
+        assertThat(openInApp.getText()).isEqualTo("Open in authenticator app");
+        assertThat(openInApp.getAttribute("href")).isEqualTo(QrCode.decodePng(qr.getScreenshotAs(OutputType.BYTES)));
 
         WebElement code = ui.find("input[name=code]");
         assertThat(code.getAttribute("autocomplete")).isEqualTo("one-time-code");
@@ -236,10 +240,9 @@ class LoginPagesUiIT {
     }
 
     @Test
-    void aUserWithoutAConfirmedNumberSeesContactTheAdministrator() {
+    void aUserWithNoNumberSeesContactTheAdministrator() {
         TestRealm r = smsRealm("ui-contact", 30);
-        String id = r.addUser("employee", "employee-pw");
-        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", "+14155550162")));
+        r.addUser("employee", "employee-pw");
         int before = twilio.received().size();
 
         ui.open(r.authUrl());
@@ -247,6 +250,7 @@ class LoginPagesUiIT {
         WebElement box = ui.visible("#twofactor-contact-admin");
         assertThat(box.getText()).contains("Contact the administrator");
         assertThat(ui.present("input[name=code]")).isFalse();
+        assertThat(ui.present("#twofactor-confirm-now")).as("no number on file: nothing to confirm").isFalse();
         ui.screenshot("contact-admin");
         ui.assertAccessible("contact the administrator");
         fitsAPhone("contact-admin-phone");
@@ -255,6 +259,46 @@ class LoginPagesUiIT {
         // "Back to sign in" starts over at the password form
         ui.click("a#twofactor-back-to-login");
         ui.visible("#kc-form-login");
+    }
+
+    @Test
+    void aUserWhoseStoredNumberIsNotConfirmedPressesConfirmNowAndTheCodeSignsThemIn() {
+        TestRealm r = smsRealm("ui-confirm-now", 2);
+        String id = r.addUser("employee", "employee-pw");
+        String phone = "+14155550164";
+        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", phone)));
+        int before = twilio.to(phone).size();
+
+        ui.open(r.authUrl());
+        ui.signIn("employee", "employee-pw");
+        WebElement confirmNow = ui.visible("#twofactor-confirm-now");
+        assertThat(confirmNow.getText()).isEqualTo("Confirm now");
+        assertThat(ui.find("#twofactor-unconfirmed").getText()).contains("is not confirmed yet").contains("0164")
+                .doesNotContain("4155550164");
+        assertThat(ui.present("input[name=phoneNumber]")).as("no number is typed on this path").isFalse();
+        assertThat(ui.find("#twofactor-not-your-number").getText()).contains("Contact the administrator");
+        ui.screenshot("confirm-now");
+        ui.assertAccessible("Confirm now");
+        fitsAPhone("confirm-now-phone");
+        assertThat(twilio.to(phone)).as("nothing is texted before the button").hasSize(before);
+
+        ui.click("#twofactor-confirm-now");
+        WebElement resend = ui.visible("button[name=resend]");
+        TwilioStub.Received sms = twilio.awaitTo(phone, before, Duration.ofSeconds(10));
+        assertThat(sms.body()).contains("phone confirmation code");
+        assertThat(ui.find("#kc-login").getText()).isEqualTo("Confirm phone");
+        assertThat(ui.find("#twofactor-instruction").getText()).contains("0164").doesNotContain("4155550164");
+        assertThat(resend.getAttribute("data-resend-in")).isIn("1", "2");
+        ui.screenshot("confirm-now-code");
+        ui.assertAccessible("Confirm now, code");
+
+        ui.type("input[name=code]", code(sms));
+        ui.click("#kc-login");
+        ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
+        assertThat(ui.url()).contains("code=");
+        com.fasterxml.jackson.databind.JsonNode state = r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id));
+        assertThat(state.get("phoneVerified").asBoolean()).isTrue();
+        assertThat(state.get("phoneVerifiedBy").asText()).isEqualTo("self");
     }
 
     @Test
@@ -311,8 +355,15 @@ class LoginPagesUiIT {
         fitsAPhone("confirm-phone-confirmed-phone");
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean()).isTrue();
 
-        // its owner unpins it
+        // its owner unpins it, after a second step that says what follows (a form: no script needed)
         ui.click("#twofactor-phone-unpin");
+        assertThat(ui.visible("#twofactor-unpin-question").getText()).isEqualTo("Unpin this number?");
+        assertThat(ui.present("input[name=phoneNumber]")).isFalse();
+        ui.screenshot("confirm-phone-unpin-question");
+        ui.assertAccessible("phone unpin question");
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean())
+                .as("nothing changes before the answer").isTrue();
+        ui.click("#twofactor-phone-unpin-confirm");
         ui.visible("input[name=phoneNumber]");
         assertThat(ui.find(".pf-v5-c-alert").getAttribute("class")).as("news, not an error").contains("pf-m-info");
         ui.screenshot("confirm-phone-unpinned");
@@ -334,6 +385,7 @@ class LoginPagesUiIT {
         ui.open(r.authUrl() + "&kc_action=twofactor-setup-app");
         ui.visible("input[name=code]");
         assertThat(ui.present("img#twofactor-qr")).as("no QR before the emailed code").isFalse();
+        assertThat(ui.find("#kc-login").getText()).as("signed in already: not \"Sign in\"").isEqualTo("Continue");
         ui.screenshot("setup-app-email-code");
         ui.assertAccessible("setup app, emailed code");
         ui.type("input[name=code]", EmailCodes.code(EmailCodes.next(r, "agent")));
@@ -367,6 +419,8 @@ class LoginPagesUiIT {
         r.admin.ok(r.admin.post("/" + r.name + "/twofactor/users/" + failing + "/phone/confirm", null));
         r.addUser("scanner", "scanner-pw");
         r.addUser("nophone", "nophone-pw");
+        String unconfirmed = r.addUser("unconfirmed", "unconfirmed-pw");
+        r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + unconfirmed + "/phone", Map.of("phoneNumber", "+14155550172")));
         r.addUser("mail", "mail-pw");
         r.addUser("confirmer", "confirmer-pw");
         String t = theme.replace('.', '-');
@@ -377,6 +431,7 @@ class LoginPagesUiIT {
 
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms", "resendCooldownSeconds", 30)));
         pageAfterPassword(r, "nophone", "#twofactor-contact-admin", t + "-contact-admin");
+        pageAfterPassword(r, "unconfirmed", "#twofactor-confirm-now", t + "-confirm-now");
         pageAfterPassword(r, "texted", "button[name=resend][data-resend-in]", t + "-sms-code");
         pageAfterPassword(r, "unlucky", "#twofactor-message", t + "-gateway-failed");
         assertThat(ui.find("#twofactor-message").getText()).contains("could not send the text message");
