@@ -511,6 +511,11 @@ export function language() {
   return current;
 }
 
+/** Whether the page has a text for key (in English at least). */
+export function has(key) {
+  return key in MESSAGES.en;
+}
+
 /** The text for key with {placeholders} filled in. */
 export function t(key, values) {
   const text = MESSAGES[current][key] ?? MESSAGES.en[key] ?? key;
