@@ -858,7 +858,9 @@ function applyLanguage() {
   translatePage();
   $("lang-select").value = language();
   renderMastheadRealm();
-  fillSettings(state.settings);
+  // the words change, not the values: what the admin has edited but not saved stays in the form
+  const shown = state.settings && state.realm ? Object.assign({}, state.settings, readForm()) : state.settings;
+  fillSettings(shown);
   if (state.users.loaded) {
     renderUsers();
   }

@@ -438,6 +438,7 @@ class SecurityPageUiIT {
 
         // every text on screen follows the language, the banner and the field error included
         new Select(ui.find("#lang-select")).selectByValue("ru");
+        assertThat(ui.find("#method-sms").isSelected()).as("the unsaved choice stays through the language switch").isTrue();
         assertThat(ui.find("#save-message").getText()).startsWith("Ничего не сохранено: С SMS вы сами не сможете войти");
         assertThat(ui.find("#err-method").getText()).startsWith("С SMS вы сами не сможете войти");
         assertThat(ui.find("#method-readiness").getText()).isEqualTo(
