@@ -7,6 +7,7 @@ import { Oidc, OidcError } from "./oidc.js";
 import { Api, ApiError } from "./api.js";
 import { loadRegions, fillPhoneSettings, readPhoneSettings, wirePhoneSettings, phoneProblemNote } from "./phones.js";
 import { SupportSection } from "./support.js";
+import { MethodReadiness } from "./readiness.js";
 
 const CLIENT_ID = "twofactor-admin";
 const SIGNED_OUT = "twofactor-admin.signed-out";
@@ -66,8 +67,7 @@ const state = {
   realm: null,
   settings: null,
   users: { search: "", first: 0, max: PAGE_SIZE, hasMore: false, list: [], loaded: false },
-  me: null,
-  readiness: {}
+  me: null
 };
 state.isMaster = state.pageRealm === "master";
 
@@ -80,6 +80,7 @@ const oidc = new Oidc({
 const api = new Api(state.serverBase, oidc);
 const realmPath = () => "/" + encodeURIComponent(state.realm);
 // support.js shows its banners through alertBox; a function as text is asked again when the language changes
+const readiness = new MethodReadiness({ api, realmPath, settings: () => state.settings, realm: () => state.realm });
 const support = new SupportSection({ api, realmPath, describe: (e) => later(e), alertBox: (...a) => alertBox(...a) });
 
 // ---------------------------------------------------------------------------------------------- views
@@ -287,7 +288,7 @@ async function selectRealm(name) {
   state.realm = name;
   state.settings = null;
   state.users = { search: "", first: 0, max: PAGE_SIZE, hasMore: false, list: [], loaded: false };
-  state.readiness = {};
+  readiness.forget();
   $("user-search").value = "";
   renderMastheadRealm();
   const choose = $("realm-choose");
@@ -363,7 +364,7 @@ function fillSettings(s) {
   activated.disabled = !state.isMaster;
   syncSmsChoice();
   $("sms-activated-note").textContent = state.isMaster ? t("smsActivatedMaster") : t("smsActivatedRealmAdmin");
-  renderReadiness();
+  readiness.render();
   const first = $("firstEnabledAt");
   first.textContent = s.firstEnabledAt ? formatInstant(s.firstEnabledAt) : t("never");
   if (s.firstEnabledAt) {
@@ -383,61 +384,6 @@ function syncSmsChoice() {
   }
   const activating = state.isMaster && !s.smsActivated && $("smsActivated").checked;
   $("method-sms").disabled = !s.smsAvailable && !activating && s.method !== "sms";
-}
-
-// ---------------------------------------------------------------------------------------------- readiness
-
-function chosenMethod() {
-  const checked = document.querySelector("input[name=method]:checked");
-  return checked ? checked.value : null;
-}
-
-/**
- * Before the Save: how many users could not use the chosen method yet ("12 of 40 users have no confirmed number").
- * Asked of the server once per realm and method (its own count queries), shown under the method.
- */
-async function updateReadiness() {
-  const method = chosenMethod();
-  const realm = state.realm;
-  if (!state.settings || (method !== "sms" && method !== "email") || method === state.settings.method) {
-    renderReadiness();
-    return;
-  }
-  if (!state.readiness[method]) {
-    state.readiness[method] = "loading";
-    renderReadiness();
-    try {
-      const answer = await api.get(realmPath() + "/twofactor/readiness?method=" + encodeURIComponent(method));
-      if (state.realm === realm) {
-        state.readiness[method] = answer;
-      }
-    } catch (e) {
-      delete state.readiness[method];
-    }
-  }
-  renderReadiness();
-}
-
-function renderReadiness() {
-  const box = $("method-readiness");
-  const method = chosenMethod();
-  const known = state.settings && method !== state.settings.method ? state.readiness[method] : null;
-  if (!known) {
-    box.hidden = true;
-    box.textContent = "";
-    delete box.dataset.notReady;
-    return;
-  }
-  box.hidden = false;
-  if (known === "loading") {
-    box.textContent = t("readinessLoading");
-    return;
-  }
-  box.dataset.notReady = String(known.notReady);
-  box.dataset.users = String(known.users);
-  const key = method === "sms" ? "readinessSms" : "readinessEmail";
-  box.textContent = known.notReady > 0 ? t(key, { notReady: known.notReady, users: known.users }) : t(key + "All");
-  box.classList.toggle("hint-warning", known.notReady > 0);
 }
 
 function readForm() {
@@ -521,7 +467,7 @@ async function save(event) {
   try {
     const saved = await api.put(realmPath() + "/twofactor/settings", body);
     state.settings = saved;
-    state.readiness = {};
+    readiness.forget();
     fillSettings(saved);
     const deauthorized = saved.deauthorized;
     const text = () => (typeof deauthorized === "number" ? t("savedDeauthorized", { count: deauthorized }) : t("saved"));
@@ -895,14 +841,14 @@ function wire() {
     selectRealm(e.target.value);
   });
   $("settings-form").addEventListener("submit", save);
-  $("method-group").addEventListener("change", () => updateReadiness());
+  $("method-group").addEventListener("change", () => readiness.update());
   $("smsActivated").addEventListener("change", syncSmsChoice);
   wirePhoneSettings();
   $("revert").addEventListener("click", () => {
     clearFieldErrors();
     clearAlert($("save-status"));
     fillSettings(state.settings);
-    renderReadiness();
+    readiness.render();
   });
   $("deauthorize").addEventListener("click", deauthorize);
   support.wire();
