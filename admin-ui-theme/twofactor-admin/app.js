@@ -79,8 +79,8 @@ const oidc = new Oidc({
 });
 const api = new Api(state.serverBase, oidc);
 const realmPath = () => "/" + encodeURIComponent(state.realm);
-// support.js shows its banners through alertBox; a function as text is asked again when the language changes
 const readiness = new MethodReadiness({ api, realmPath, settings: () => state.settings, realm: () => state.realm });
+// support.js shows its banners through alertBox; a function as text is asked again when the language changes
 const support = new SupportSection({ api, realmPath, describe: (e) => later(e), alertBox: (...a) => alertBox(...a) });
 
 // ---------------------------------------------------------------------------------------------- views
@@ -181,7 +181,6 @@ function later(e) {
   }
   return () => explain(e);
 }
-
 
 function sessionEnded() {
   oidc.clear();
