@@ -93,7 +93,7 @@ class SupportAccessUiIT {
 
         new Select(ui.find("#lang-select")).selectByValue("ru");
         assertThat(ui.find("#support-status").getText())
-                .matches("Поддержка может просматривать этот realm до ([^()]*\\D)?\\d{2}:\\d{2} \\(осталось (4 ч|3 ч 59 мин)\\)");
+                .matches("Поддержка может просматривать эту область до ([^()]*\\D)?\\d{2}:\\d{2} \\(осталось (4 ч|3 ч 59 мин)\\)");
         assertThat(ui.find("#support-stop").getText()).isEqualTo("Остановить");
         ui.element("support-access-ru", "#support-card");
         ui.assertAccessible("support section, on, in Russian");
