@@ -1,7 +1,7 @@
 // The admin REST API with the signed-in admin's bearer token. Every failure becomes an ApiError that says
 // in words what went wrong; nothing fails silently.
 
-import { t } from "./i18n.js";
+import { t, has } from "./i18n.js";
 
 export class ApiError extends Error {
   /**
@@ -9,17 +9,42 @@ export class ApiError extends Error {
    * @param status HTTP status, 0 for network errors
    * @param serverText the server's own words ({"error": ...}), when it sent some
    * @param field the setting the server named, for 400 answers
+   * @param code the server's stable code of the refusal (e.g. "ip_allowlist_invalid"), translated by the page
+   * @param value what the server named for the page's own sentence (an entry, an address, a method)
    */
-  constructor(kind, status, serverText, field) {
+  constructor(kind, status, serverText, field, code, value) {
     super(serverText || kind);
     this.kind = kind;
     this.status = status;
     this.serverText = serverText;
     this.field = field || null;
+    this.code = code || null;
+    this.value = value ?? null;
   }
 
-  /** What to show a person, in the page's language (the server's own words for 400 and specific 403 answers). */
-  describe() {
+  /**
+   * The page's own text for the server's code, most specific first: refusal_<code>_<value> (e.g. the method),
+   * refusal_<code>_<variant> (e.g. "master" for the reader), refusal_<code>; null for a code the page does not know.
+   */
+  translated(variant) {
+    if (!this.code) {
+      return null;
+    }
+    const base = "refusal_" + this.code;
+    const keys = [this.value != null ? base + "_" + this.value : null, variant ? base + "_" + variant : null, base];
+    const key = keys.find((k) => k && has(k));
+    return key ? t(key, { value: this.value ?? "" }) : null;
+  }
+
+  /**
+   * What to show a person, in the page's language: the page's text for the server's code, else the server's own
+   * words (a code this page does not know yet), else a text by status.
+   */
+  describe(variant) {
+    const own = this.translated(variant);
+    if (own) {
+      return own;
+    }
     switch (this.kind) {
       case "network":
         return t("errNetwork");
@@ -101,12 +126,14 @@ export class Api {
       ? meaningful(data.error) || meaningful(data.errorMessage) || meaningful(data.error_description)
       : null;
     const field = data && typeof data === "object" ? data.field : null;
+    const code = data && typeof data === "object" && typeof data.code === "string" ? data.code : null;
+    const value = data && typeof data === "object" && data.value != null ? String(data.value) : null;
     const kind = res.status === 400 ? "invalid"
       : res.status === 401 ? "unauthorized"
         : res.status === 403 ? "forbidden"
           : res.status === 404 ? "notfound"
             : res.status >= 500 ? "server" : "other";
-    throw new ApiError(kind, res.status, serverText, field);
+    throw new ApiError(kind, res.status, serverText, field, code, value);
   }
 
   get(path) {

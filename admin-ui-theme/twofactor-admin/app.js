@@ -7,6 +7,7 @@ import { Oidc, OidcError } from "./oidc.js";
 import { Api, ApiError } from "./api.js";
 import { loadRegions, fillPhoneSettings, readPhoneSettings, wirePhoneSettings, phoneProblemNote } from "./phones.js";
 import { SupportSection } from "./support.js";
+import { MethodReadiness } from "./readiness.js";
 
 const CLIENT_ID = "twofactor-admin";
 const SIGNED_OUT = "twofactor-admin.signed-out";
@@ -65,7 +66,8 @@ const state = {
   pageRealm: place ? decodeURIComponent(place[2]) : null,
   realm: null,
   settings: null,
-  users: { search: "", first: 0, max: PAGE_SIZE, hasMore: false, list: [], loaded: false }
+  users: { search: "", first: 0, max: PAGE_SIZE, hasMore: false, list: [], loaded: false },
+  me: null
 };
 state.isMaster = state.pageRealm === "master";
 
@@ -77,7 +79,9 @@ const oidc = new Oidc({
 });
 const api = new Api(state.serverBase, oidc);
 const realmPath = () => "/" + encodeURIComponent(state.realm);
-const support = new SupportSection({ api, realmPath, describe: (e) => describe(e), alertBox: (...a) => alertBox(...a) });
+const readiness = new MethodReadiness({ api, realmPath, settings: () => state.settings, realm: () => state.realm });
+// support.js shows its banners through alertBox; a function as text is asked again when the language changes
+const support = new SupportSection({ api, realmPath, describe: (e) => later(e), alertBox: (...a) => alertBox(...a) });
 
 // ---------------------------------------------------------------------------------------------- views
 
@@ -101,12 +105,54 @@ function showSignIn(message, kind) {
   $("sign-in").focus();
 }
 
+/** Elements whose words are written again when the language changes (banners, field errors, notes). */
+const retranslated = new Set();
+
+/** Writes an element's words now and again after every language switch; text may be a string or () => string. */
+function live(el, render) {
+  el.twofactorRender = render;
+  retranslated.add(el);
+  render();
+  return el;
+}
+
+const words = (text) => (typeof text === "function" ? text() : text);
+
+function retranslateAll() {
+  for (const el of [...retranslated]) {
+    if (document.contains(el)) {
+      el.twofactorRender();
+    } else {
+      retranslated.delete(el);
+    }
+  }
+}
+
+/** A banner that can be closed; title and detail may be functions, asked again when the language changes. */
 function alertBox(kind, title, detail, id) {
-  return h("div", { class: "alert alert-" + kind, role: kind === "danger" ? "alert" : "status" },
+  const titleEl = h("p", { class: "alert-title", id: id || null });
+  const detailEl = detail ? h("p", { class: "alert-detail" }) : null;
+  const close = h("button", { type: "button", class: "alert-close" }, "×");
+  const box = h("div", { class: "alert alert-" + kind, role: kind === "danger" ? "alert" : "status" },
     h("span", { class: "alert-icon", "aria-hidden": "true" }),
-    h("div", { class: "alert-content" },
-      h("p", { class: "alert-title", id: id || null }, title),
-      detail ? h("p", { class: "alert-detail" }, detail) : null));
+    h("div", { class: "alert-content" }, titleEl, detailEl),
+    close);
+  close.addEventListener("click", () => {
+    const card = box.closest("section, .card") || $("main");
+    box.remove();
+    // the keyboard stays in the card it was in, not at the top of the page
+    const heading = card.querySelector("h1, h2");
+    (heading || card).setAttribute("tabindex", "-1");
+    (heading || card).focus();
+  });
+  return live(box, () => {
+    titleEl.textContent = words(title);
+    if (detailEl) {
+      detailEl.textContent = words(detail);
+    }
+    close.setAttribute("aria-label", t("closeAlert"));
+    close.title = t("closeAlert");
+  });
 }
 
 function showAlert(area, kind, title, detail, id) {
@@ -117,14 +163,23 @@ function clearAlert(area) {
   area.replaceChildren();
 }
 
-function describe(e) {
+/** The reader's variant of a refusal text: a master-realm admin activates SMS themselves. */
+const reader = () => (state.isMaster ? "master" : null);
+
+/** A failure in words, in the page's language now. */
+function explain(e) {
   if (e instanceof ApiError) {
-    if (e.kind === "unauthorized") {
-      sessionEnded();
-    }
-    return e.describe();
+    return e.describe(reader());
   }
   return String(e && e.message ? e.message : e);
+}
+
+/** A failure as words that follow the language; an ended session shows the sign-in (once). */
+function later(e) {
+  if (e instanceof ApiError && e.kind === "unauthorized") {
+    sessionEnded();
+  }
+  return () => explain(e);
 }
 
 function sessionEnded() {
@@ -138,8 +193,8 @@ function sessionEnded() {
 /** A modal confirmation; resolves true for OK. Focus starts on Cancel and returns to the opener. */
 function confirmDialog({ title, text, ok, danger }) {
   const dialog = $("confirm-dialog");
-  $("confirm-title").textContent = title;
-  $("confirm-text").textContent = text;
+  $("confirm-title").textContent = words(title);
+  $("confirm-text").textContent = words(text);
   const okButton = $("confirm-ok");
   okButton.textContent = ok || t("ok");
   okButton.className = "btn " + (danger ? "btn-danger" : "btn-primary");
@@ -164,12 +219,13 @@ async function loadRealms() {
   try {
     realms = await api.get("?briefRepresentation=true");
   } catch (e) {
-    showAlert($("global-alert"), "danger", t("errLoadRealms", { error: describe(e) }));
+    const error = later(e);
+    showAlert($("global-alert"), "danger", () => t("errLoadRealms", { error: error() }));
     return;
   }
   const names = (realms || []).map((r) => r.realm).filter(Boolean);
   if (!names.length) {
-    showAlert($("global-alert"), "warning", t("noRealms"));
+    showAlert($("global-alert"), "warning", () => t("noRealms"));
     $("settings-card").hidden = true;
     $("sessions-card").hidden = true;
     $("users-card").hidden = true;
@@ -181,22 +237,49 @@ async function loadRealms() {
     const label = r.displayName && r.displayName !== name ? `${r.displayName} (${name})` : name;
     return h("option", { value: name }, label);
   }));
+  // the realm the admin picked last in this browser, never master and never a guess: without one, they pick
   let chosen = null;
   try {
-    chosen = sessionStorage.getItem(REALM_CHOICE);
+    chosen = localStorage.getItem(REALM_CHOICE);
   } catch (e) {
     // none
   }
   const fromUrl = new URLSearchParams(location.search).get("realm");
   if (fromUrl && names.includes(fromUrl)) {
     chosen = fromUrl;
+  } else if (chosen === "master" || !names.includes(chosen)) {
+    chosen = null;
   }
-  if (!chosen || !names.includes(chosen)) {
-    chosen = names.find((n) => n !== "master") || names[0];
+  $("realm-picker").hidden = false;
+  if (!chosen) {
+    const option = h("option", { value: "", id: "realm-choose", disabled: true });
+    select.prepend(live(option, () => {
+      option.textContent = t("realmChoose");
+    }));
+    askForRealm();
+    return;
   }
   select.value = chosen;
-  $("realm-picker").hidden = false;
   await selectRealm(chosen);
+}
+
+/** No realm yet: the picker asks, and nothing of any realm is shown or editable. */
+function askForRealm() {
+  const select = $("realm-select");
+  select.value = "";
+  state.realm = null;
+  for (const card of ["settings-card", "sessions-card", "users-card", "support-card"]) {
+    $(card).hidden = true;
+  }
+  showAlert($("global-alert"), "info", () => t("realmChooseText"), null, "realm-choose-message");
+  renderMastheadRealm();
+  document.body.dataset.state = "ready";
+  select.focus();
+}
+
+function renderMastheadRealm() {
+  $("masthead-realm").textContent = state.realm ? t("realmLabel", { realm: state.realm })
+    : (!$("realm-picker").hidden ? t("realmNone") : "");
 }
 
 async function selectRealm(name) {
@@ -204,9 +287,17 @@ async function selectRealm(name) {
   state.realm = name;
   state.settings = null;
   state.users = { search: "", first: 0, max: PAGE_SIZE, hasMore: false, list: [], loaded: false };
+  readiness.forget();
   $("user-search").value = "";
-  $("masthead-realm").textContent = t("realmLabel", { realm: name });
-  for (const area of ["settings-error", "save-status", "deauthorize-status", "users-status", "support-alert"]) {
+  renderMastheadRealm();
+  const choose = $("realm-choose");
+  if (choose) {
+    choose.remove();
+  }
+  for (const card of ["settings-card", "sessions-card", "users-card"]) {
+    $(card).hidden = false;
+  }
+  for (const area of ["global-alert", "settings-error", "save-status", "deauthorize-status", "users-status", "support-alert"]) {
     clearAlert($(area));
   }
   clearFieldErrors();
@@ -233,7 +324,8 @@ async function loadSettings() {
     setFormEnabled(true);
   } catch (e) {
     setFormEnabled(false);
-    showAlert($("settings-error"), "danger", t("errLoadSettings", { error: describe(e) }));
+    const error = later(e);
+    showAlert($("settings-error"), "danger", () => t("errLoadSettings", { error: error() }));
   } finally {
     card.removeAttribute("aria-busy");
   }
@@ -255,11 +347,11 @@ function fillSettings(s) {
   for (const m of METHODS) {
     $("method-" + m).checked = s.method === m;
   }
-  const sms = $("method-sms");
-  sms.disabled = !s.smsAvailable && s.method !== "sms";
   const reason = $("sms-reason");
   reason.hidden = !!s.smsAvailable;
-  reason.textContent = s.smsAvailable ? "" : (s.smsActivated ? t("smsNoGateway") : t("smsNotActivated"));
+  // the reader decides the advice: a master-realm admin activates SMS themselves, with the box below
+  reason.textContent = s.smsAvailable ? "" : (s.smsActivated ? t("smsNoGateway")
+    : (state.isMaster ? t("smsNotActivatedMaster") : t("smsNotActivated")));
   for (const f of NUMBER_FIELDS) {
     $(f).value = s[f] ?? "";
   }
@@ -269,7 +361,9 @@ function fillSettings(s) {
   const activated = $("smsActivated");
   activated.checked = !!s.smsActivated;
   activated.disabled = !state.isMaster;
+  syncSmsChoice();
   $("sms-activated-note").textContent = state.isMaster ? t("smsActivatedMaster") : t("smsActivatedRealmAdmin");
+  readiness.render();
   const first = $("firstEnabledAt");
   first.textContent = s.firstEnabledAt ? formatInstant(s.firstEnabledAt) : t("never");
   if (s.firstEnabledAt) {
@@ -279,6 +373,16 @@ function fillSettings(s) {
     first.removeAttribute("title");
     delete first.dataset.value;
   }
+}
+
+/** SMS can be picked when it is available, or, by a master-realm admin, together with ticking its activation. */
+function syncSmsChoice() {
+  const s = state.settings;
+  if (!s) {
+    return;
+  }
+  const activating = state.isMaster && !s.smsActivated && $("smsActivated").checked;
+  $("method-sms").disabled = !s.smsAvailable && !activating && s.method !== "sms";
 }
 
 function readForm() {
@@ -310,6 +414,7 @@ function clearFieldErrors() {
   for (const el of document.querySelectorAll("#settings-form .field-error")) {
     el.hidden = true;
     el.textContent = "";
+    retranslated.delete(el);
   }
   for (const el of document.querySelectorAll("#settings-form [aria-invalid]")) {
     el.removeAttribute("aria-invalid");
@@ -323,7 +428,9 @@ function showFieldError(field, message) {
   if (!box || !input) {
     return false;
   }
-  box.textContent = message;
+  live(box, () => {
+    box.textContent = words(message);
+  });
   box.hidden = false;
   if (field === "method") {
     $("method-group").classList.add("has-error");
@@ -359,13 +466,18 @@ async function save(event) {
   try {
     const saved = await api.put(realmPath() + "/twofactor/settings", body);
     state.settings = saved;
+    readiness.forget();
     fillSettings(saved);
-    const text = typeof saved.deauthorized === "number" ? t("savedDeauthorized", { count: saved.deauthorized }) : t("saved");
-    showAlert($("save-status"), "success", text, null, "save-message");
+    const deauthorized = saved.deauthorized;
+    const text = () => (typeof deauthorized === "number" ? t("savedDeauthorized", { count: deauthorized }) : t("saved"));
+    const notReady = saved.notReady;
+    const notReadyKey = saved.method === "sms" ? "savedNotReadySms" : saved.method === "email" ? "savedNotReadyEmail" : null;
+    const detail = notReadyKey && notReady > 0 ? () => t(notReadyKey, { count: notReady }) : null;
+    showAlert($("save-status"), notReady > 0 && notReadyKey ? "warning" : "success", text, detail, "save-message");
   } catch (e) {
-    const message = describe(e);
+    const message = later(e);
     const placed = e instanceof ApiError && e.field ? showFieldError(e.field, message) : false;
-    showAlert($("save-status"), "danger", t("fixErrors", { error: message }), null, "save-message");
+    showAlert($("save-status"), "danger", () => t("fixErrors", { error: message() }), null, "save-message");
     if (!placed) {
       button.focus();
     }
@@ -393,12 +505,12 @@ async function deauthorize() {
   try {
     const answer = await api.post(realmPath() + "/twofactor/deauthorize");
     // the server's own sentence, in the page's language
-    const serverMessage = answer && answer.message ? answer.message : t("deauthorized");
-    const message = serverMessage === "Users have been successfully deauthorized" ? t("deauthorized") : serverMessage;
-    const count = answer && typeof answer.deauthorized === "number" ? t("deauthorizedCount", { count: answer.deauthorized }) : null;
-    showAlert($("deauthorize-status"), "success", message, count, "deauthorize-message");
+    const serverMessage = answer && answer.message ? answer.message : null;
+    const message = () => (!serverMessage || serverMessage === "Users have been successfully deauthorized" ? t("deauthorized") : serverMessage);
+    const n = answer && typeof answer.deauthorized === "number" ? answer.deauthorized : null;
+    showAlert($("deauthorize-status"), "success", message, n === null ? null : () => t("deauthorizedCount", { count: n }), "deauthorize-message");
   } catch (e) {
-    showAlert($("deauthorize-status"), "danger", describe(e), null, "deauthorize-message");
+    showAlert($("deauthorize-status"), "danger", later(e), null, "deauthorize-message");
   } finally {
     button.disabled = false;
   }
@@ -415,6 +527,7 @@ async function loadUsers(focusAfter) {
     const answer = await api.get(realmPath() + "/twofactor/users?" + query.toString());
     u.list = answer.users || [];
     u.hasMore = !!answer.hasMore;
+    u.total = typeof answer.total === "number" ? answer.total : null;
     u.loaded = true;
     renderUsers();
     if (focusAfter) {
@@ -430,7 +543,8 @@ async function loadUsers(focusAfter) {
       }
     }
   } catch (e) {
-    showAlert($("users-status"), "danger", t("errLoadUsers", { error: describe(e) }));
+    const error = later(e);
+    showAlert($("users-status"), "danger", () => t("errLoadUsers", { error: error() }));
     u.list = [];
     u.hasMore = false;
     renderUsers();
@@ -467,7 +581,9 @@ function phoneCell(user) {
       h("span", { class: "cell-actions" }, actionButton(t("addPhone"), "phone-edit", user, namedFor("addPhoneFor", user))));
     return cell;
   }
-  const line = h("span", { class: "phone-line" }, h("span", { class: "mono phone-number" }, user.phoneNumber));
+  // the full number for an admin who may view the user (the server sends it only then), else the masked one
+  const line = h("span", { class: "phone-line" }, h("span", { class: "mono phone-number" }, shownNumber(user)));
+  const own = isMe(user);
   if (user.phoneVerified) {
     const by = user.phoneVerifiedBy === "self" ? t("phoneConfirmedBySelf")
       : user.phoneVerifiedBy === "admin" ? t("phoneConfirmedByAdmin") : t("phoneConfirmed");
@@ -475,18 +591,34 @@ function phoneCell(user) {
       h("span", { class: "phone-status-text" }, t("phoneConfirmed")),
       h("span", { class: "visually-hidden" }, " — " + by)));
   } else {
+    // an admin never confirms their own number (the server refuses it): the button is off and says why, as text
+    const ownHint = "own-number-hint-" + user.id;
     line.append(h("button", {
       type: "button",
       class: "btn btn-small btn-confirm-phone",
-      title: t("confirmPhoneTitle"),
-      "aria-label": t("confirmPhoneFor", { user: user.username }) + " — " + t("phoneUnconfirmed") + ". " + t("confirmPhoneTitle"),
+      title: own ? null : t("confirmPhoneTitle"),
+      disabled: own,
+      "aria-label": t("confirmPhoneFor", { user: user.username }) + " — " + t("phoneUnconfirmed") + ". " + (own ? "" : t("confirmPhoneTitle")),
+      "aria-describedby": own ? ownHint : null,
       dataset: { action: "phone-confirm", userId: user.id }
     }, icon("check"), h("span", {}, t("confirmPhone"))));
+    if (own) {
+      line.append(h("span", { class: "muted small disabled-reason own-number-reason", id: ownHint }, t("ownNumber")));
+    }
   }
   cell.append(line, phoneProblemNote(user) || "", h("span", { class: "cell-actions" },
     actionButton(t("changePhone"), "phone-edit", user, namedFor("changePhoneFor", user)),
     actionButton(t("removePhone"), "phone-remove", user, namedFor("removePhoneFor", user))));
   return cell;
+}
+
+function shownNumber(user) {
+  return user.phoneNumberE164 || user.phoneNumber;
+}
+
+/** The signed-in admin's own row: their token's subject, in the realm they signed in to. */
+function isMe(user) {
+  return !!state.me && state.realm === state.pageRealm && user.id === state.me;
 }
 
 function appCell(user) {
@@ -537,9 +669,9 @@ function renderUsers() {
       h("td", { "data-label": t("colPhone") }, phoneCell(user)),
       h("td", { "data-label": t("colApp") }, appCell(user)))));
   }
-  $("users-range").textContent = u.list.length
-    ? t("usersRange", { from: u.first + 1, to: u.first + u.list.length })
-    : "";
+  const range = { from: u.first + 1, to: u.first + u.list.length, total: u.total };
+  $("users-range").textContent = !u.list.length ? ""
+    : (typeof u.total === "number" ? t("usersRangeTotal", range) : t("usersRange", range));
   $("users-prev").disabled = u.first === 0;
   $("users-next").disabled = !u.hasMore;
 }
@@ -552,9 +684,10 @@ async function userAction(run, user, doneKey, focusSelector) {
   clearAlert($("users-status"));
   try {
     await run();
-    showAlert($("users-status"), "success", t(doneKey, { user: user.username }));
+    showAlert($("users-status"), "success", () => t(doneKey, { user: user.username }));
   } catch (e) {
-    showAlert($("users-status"), "danger", user.username + ": " + describe(e));
+    const error = later(e);
+    showAlert($("users-status"), "danger", () => user.username + ": " + error());
   }
   await loadUsers(focusSelector);
 }
@@ -574,7 +707,7 @@ async function onUsersClick(event) {
     case "phone-confirm":
       if (await confirmDialog({
         title: t("confirmPhoneDialogTitle"),
-        text: t("confirmPhoneDialogText", { phone: user.phoneNumber, user: user.username }),
+        text: t("confirmPhoneDialogText", { phone: shownNumber(user), user: user.username }),
         ok: t("confirmPhone")
       })) {
         await userAction(() => api.post(base + "/phone/confirm"), user, "phoneConfirmedDone", again);
@@ -586,7 +719,7 @@ async function onUsersClick(event) {
     case "phone-remove":
       if (await confirmDialog({
         title: t("removePhoneTitle"),
-        text: t("removePhoneText", { phone: user.phoneNumber, user: user.username }),
+        text: t("removePhoneText", { phone: shownNumber(user), user: user.username }),
         ok: t("removePhone"),
         danger: true
       })) {
@@ -617,10 +750,12 @@ let phoneTarget = null;
 
 function openPhoneDialog(user, base, opener) {
   phoneTarget = { user, base, opener };
-  $("phone-title").textContent = t(user.phoneNumber ? "phoneDialogChange" : "phoneDialogAdd", { user: user.username, phone: user.phoneNumber });
+  live($("phone-title"), () => {
+    $("phone-title").textContent = t(user.phoneNumber ? "phoneDialogChange" : "phoneDialogAdd", { user: user.username, phone: shownNumber(user) });
+  });
   const input = $("phone-input");
-  // the API shows numbers masked: a change is typed in full
-  input.value = "";
+  // the stored number to edit, when the admin may see it in full; otherwise a change is typed in full
+  input.value = user.phoneNumberE164 || "";
   input.removeAttribute("aria-invalid");
   const error = $("phone-error");
   error.hidden = true;
@@ -647,10 +782,13 @@ async function savePhone(event) {
   try {
     await api.put(base + "/phone", { phoneNumber: input.value.trim() });
     closePhoneDialog();
-    showAlert($("users-status"), "success", t("phoneSaved", { user: user.username }));
+    showAlert($("users-status"), "success", () => t("phoneSaved", { user: user.username }));
     await loadUsers(`button[data-action="phone-edit"][data-user-id="${CSS.escape(user.id)}"]`);
   } catch (e) {
-    error.textContent = describe(e);
+    const message = later(e);
+    live(error, () => {
+      error.textContent = message();
+    });
     error.hidden = false;
     input.setAttribute("aria-invalid", "true");
     input.focus();
@@ -664,13 +802,14 @@ async function savePhone(event) {
 function applyLanguage() {
   translatePage();
   $("lang-select").value = language();
-  if (state.realm) {
-    $("masthead-realm").textContent = t("realmLabel", { realm: state.realm });
-  }
-  fillSettings(state.settings);
+  renderMastheadRealm();
+  // the words change, not the values: what the admin has edited but not saved stays in the form
+  const shown = state.settings && state.realm ? Object.assign({}, state.settings, readForm()) : state.settings;
+  fillSettings(shown);
   if (state.users.loaded) {
     renderUsers();
   }
+  retranslateAll();
 }
 
 function wire() {
@@ -694,18 +833,21 @@ function wire() {
   });
   $("realm-select").addEventListener("change", (e) => {
     try {
-      sessionStorage.setItem(REALM_CHOICE, e.target.value);
+      localStorage.setItem(REALM_CHOICE, e.target.value);
     } catch (err) {
       // not remembered
     }
     selectRealm(e.target.value);
   });
   $("settings-form").addEventListener("submit", save);
+  $("method-group").addEventListener("change", () => readiness.update());
+  $("smsActivated").addEventListener("change", syncSmsChoice);
   wirePhoneSettings();
   $("revert").addEventListener("click", () => {
     clearFieldErrors();
     clearAlert($("save-status"));
     fillSettings(state.settings);
+    readiness.render();
   });
   $("deauthorize").addEventListener("click", deauthorize);
   support.wire();
@@ -739,6 +881,7 @@ function wire() {
 
 async function startApp() {
   const me = oidc.identity();
+  state.me = me.sub || null;
   const who = $("who");
   who.textContent = me.preferred_username || me.name || me.email || "";
   who.hidden = !who.textContent;

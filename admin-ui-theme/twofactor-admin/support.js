@@ -42,8 +42,8 @@ export class SupportSection {
   /**
    * @param api the page's admin REST client
    * @param realmPath () => "/{realm}"
-   * @param describe (error) => words for a person
-   * @param alertBox (kind, title, detail, id) => an alert element
+   * @param describe (error) => words for a person (a string, or a function asked again when the language changes)
+   * @param alertBox (kind, title, detail, id) => an alert element; title and detail may be such functions
    */
   constructor({ api, realmPath, describe, alertBox }) {
     this.api = api;
@@ -139,7 +139,7 @@ export class SupportSection {
       const saved = await this.api.put(this.realmPath() + "/twofactor/settings", { supportAccessMinutes: minutes });
       this.until = saved.supportAccessUntil ? new Date(saved.supportAccessUntil) : null;
       this.show();
-      area.replaceChildren(this.alertBox("success", t(minutes === 0 ? "supportStopped" : "supportStarted"), null, "support-message"));
+      area.replaceChildren(this.alertBox("success", () => t(minutes === 0 ? "supportStopped" : "supportStarted"), null, "support-message"));
       (minutes === 0 ? $("support-start") : $("support-stop")).focus();
     } catch (e) {
       area.replaceChildren(this.alertBox("danger", this.describe(e), null, "support-message"));

@@ -7,6 +7,8 @@ import dev.keycloaktwofactor.common.UserNotice;
 import dev.keycloaktwofactor.policy.Deauthorizer;
 import dev.keycloaktwofactor.policy.FlowBinding;
 import dev.keycloaktwofactor.policy.InvalidSettingException;
+import dev.keycloaktwofactor.policy.Refusal;
+import dev.keycloaktwofactor.policy.TwoFactorMethod;
 import dev.keycloaktwofactor.policy.SecondFactors;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import dev.keycloaktwofactor.phone.PhoneNumberException;
@@ -118,6 +120,9 @@ public class TwoFactorAdminResource {
         if (firstEnablement) {
             answer.put("deauthorized", Deauthorizer.logoutAllExcept(session, realm, callerInThisRealm()));
         }
+        if (next.method() != current.method()) {
+            answer.put("notReady", readiness(next.method()).get("notReady"));
+        }
         adminEvent.operation(OperationType.UPDATE).resource(ResourceType.REALM)
                 .resourcePath(session.getContext().getUri()).representation(answer).success();
         return json(Response.Status.OK, answer);
@@ -181,6 +186,7 @@ public class TwoFactorAdminResource {
         answer.put("first", from);
         answer.put("max", size);
         answer.put("hasMore", users.size() > size);
+        answer.put("total", session.users().getUsersCount(realm, query));
         answer.put("users", users.size() > size ? users.subList(0, size) : users);
         return json(Response.Status.OK, answer);
     }
@@ -197,8 +203,10 @@ public class TwoFactorAdminResource {
     private Map<String, Object> twoFactorState(UserModel user) {
         Map<String, Object> state = new LinkedHashMap<>();
         PhoneRecord phone = PhoneRecord.of(user);
-        // masked: full numbers never appear in API answers (the stored E.164 value is in Keycloak's own user representation)
         state.put("phoneNumber", phone.number() == null ? null : PhoneNumbers.masked(phone.number()));
+        // the stored E.164 value only for an admin who may view the user, as Keycloak's own user representation shows it
+        // to them (the admin who typed a number sees what they typed); every caller here has passed that check
+        state.put("phoneNumberE164", phone.number() != null && auth.users().canView(user) ? phone.number() : null);
         // a number the realm's phone rules refuse (stored before they changed) gets no codes: say why
         PhoneNumberException refused = phone.number() == null ? null : PhonePolicy.of(realm).problemOf(phone.number()).orElse(null);
         state.put("phoneProblem", refused == null ? null : refused.problem().code());
@@ -251,7 +259,7 @@ public class TwoFactorAdminResource {
             JsonNode json = parse(body);
             JsonNode value = json.get(PhoneNumbers.FIELD);
             if (!json.isObject() || value == null || !value.isTextual()) {
-                throw new InvalidSettingException(PhoneNumbers.FIELD, "The body must be {\"phoneNumber\": \"+14155550100\"}.");
+                throw new InvalidSettingException(PhoneNumbers.FIELD, Refusal.PHONE_BODY_INVALID, "The body must be {\"phoneNumber\": \"+14155550100\"}.");
             }
             number = PhonePolicy.of(realm).parse(value.asText());
         } catch (InvalidSettingException e) {
@@ -291,14 +299,12 @@ public class TwoFactorAdminResource {
         auth.users().requireManage(user);
         UserModel caller = callerInThisRealm();
         if (caller != null && caller.getId().equals(user.getId())) {
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("error", "You cannot confirm your own phone number as an administrator: confirm it by SMS from your account.");
-            error.put("field", PhoneNumbers.FIELD);
-            return json(Response.Status.FORBIDDEN, error);
+            return refusal(Response.Status.FORBIDDEN, new InvalidSettingException(PhoneNumbers.FIELD, Refusal.OWN_NUMBER,
+                    "You cannot confirm your own phone number as an administrator: confirm it by SMS from your account."));
         }
         String number = user.getFirstAttribute(PhoneRecord.NUMBER);
         if (number == null) {
-            return badRequest(new InvalidSettingException(PhoneNumbers.FIELD, "The user has no phone number to confirm."));
+            return badRequest(new InvalidSettingException(PhoneNumbers.FIELD, Refusal.PHONE_NONE_TO_CONFIRM, "The user has no phone number to confirm."));
         }
         PhoneNumberException refused = PhonePolicy.of(realm).problemOf(number).orElse(null);
         if (refused != null) {
@@ -313,22 +319,96 @@ public class TwoFactorAdminResource {
 
     private void checkAllowedChange(TwoFactorSettings current, TwoFactorSettings next) {
         if (current.smsActivated() != next.smsActivated() && !callerIsMasterAdmin()) {
-            throw new InvalidSettingException(TwoFactorSettings.SMS_ACTIVATED,
-                    "smsActivated can only be changed by an administrator of the master realm.");
+            throw new InvalidSettingException(TwoFactorSettings.SMS_ACTIVATED, Refusal.SMS_ACTIVATED_MASTER_ONLY,
+                    "Only an administrator of the master realm can activate or deactivate SMS for a realm.");
         }
-        if (next.method() == dev.keycloaktwofactor.policy.TwoFactorMethod.SMS && !smsAvailable(next)) {
-            throw new InvalidSettingException(TwoFactorSettings.METHOD, SmsGateway.isConfigured(session)
-                    ? "SMS is not activated for this realm; ask support to activate it."
-                    : "SMS is not available: no SMS gateway is configured on this server.");
+        if (next.method() == TwoFactorMethod.SMS && !smsAvailable(next)) {
+            if (SmsGateway.isConfigured(session)) {
+                throw new InvalidSettingException(TwoFactorSettings.METHOD, Refusal.SMS_NOT_ACTIVATED, callerIsMasterAdmin()
+                        ? "SMS is not activated for this realm: activate it first (SMS activated for this realm)."
+                        : "SMS is not activated for this realm; ask support to activate it.");
+            }
+            throw new InvalidSettingException(TwoFactorSettings.METHOD, Refusal.SMS_NO_GATEWAY,
+                    "SMS is not available: no SMS gateway is configured on this server.");
+        }
+        if (next.method() != current.method()) {
+            checkCallerCanUse(next.method());
         }
         // The lock-out question is asked only of a change to the list, and only of this realm's own admins: the list
         // governs logins to this realm, which a master-realm admin does not need.
         String caller = session.getContext().getConnection().getRemoteAddr();
         if (!next.ipAllowlist().equals(current.ipAllowlist()) && callerInThisRealm() != null
                 && !next.allowlist().permits(caller)) {
-            throw new InvalidSettingException(TwoFactorSettings.IP_ALLOWLIST,
-                    "This list would lock you out: your address " + caller + " is not in it.");
+            throw new InvalidSettingException(TwoFactorSettings.IP_ALLOWLIST, Refusal.IP_ALLOWLIST_LOCKS_YOU_OUT,
+                    "This list would lock you out: your address " + caller + " is not in it.", caller);
         }
+    }
+
+    /**
+     * An admin of this realm who switches to a method they cannot sign in with would end at "Contact the administrator"
+     * themselves: SMS needs their own confirmed number (an admin cannot confirm it for themselves), email their address.
+     * A master-realm admin signs in elsewhere and is not asked.
+     */
+    private void checkCallerCanUse(TwoFactorMethod method) {
+        UserModel caller = callerInThisRealm();
+        if (caller == null) {
+            return;
+        }
+        if (method == TwoFactorMethod.SMS && !canUseSms(caller)) {
+            throw new InvalidSettingException(TwoFactorSettings.METHOD, Refusal.METHOD_LOCKS_YOU_OUT,
+                    "SMS would lock you out: your account has no confirmed phone number that can receive codes. "
+                            + "Confirm your number by SMS from your account first (or ask another administrator to confirm it).",
+                    method.id());
+        }
+        if (method == TwoFactorMethod.EMAIL && !hasEmail(caller)) {
+            throw new InvalidSettingException(TwoFactorSettings.METHOD, Refusal.METHOD_LOCKS_YOU_OUT,
+                    "Email codes would lock you out: your account has no email address. Add one to your account first.",
+                    method.id());
+        }
+    }
+
+    private boolean canUseSms(UserModel user) {
+        PhoneRecord phone = PhoneRecord.of(user);
+        return phone.confirmed() && PhonePolicy.of(realm).permits(phone.number());
+    }
+
+    private static boolean hasEmail(UserModel user) {
+        return user.getEmail() != null && !user.getEmail().isBlank();
+    }
+
+    /**
+     * How many users of the realm (service accounts aside) cannot use the method yet: no confirmed number for SMS, no
+     * email address for email. Counted by the user store's own queries, not user by user; a number confirmed earlier
+     * that the realm's SMS countries now refuse still counts as ready here.
+     */
+    private Map<String, Object> readiness(TwoFactorMethod method) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        int users = session.users().getUsersCount(realm, Map.of(UserModel.INCLUDE_SERVICE_ACCOUNT, "false"));
+        int notReady = switch (method) {
+            case SMS -> users - session.users().getUsersCount(realm, Map.of(PhoneRecord.VERIFIED, "true",
+                    UserModel.EXACT, "true", UserModel.INCLUDE_SERVICE_ACCOUNT, "false"));
+            case EMAIL -> users - session.users().getUsersCount(realm, Map.of(UserModel.EMAIL, "@",
+                    UserModel.INCLUDE_SERVICE_ACCOUNT, "false"));
+            default -> 0;
+        };
+        answer.put("method", method.id());
+        answer.put("users", users);
+        answer.put("notReady", Math.max(0, notReady));
+        return answer;
+    }
+
+    /** What switching to a method would mean, for the Security page's warning before Save. */
+    @GET
+    @Path("readiness")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response getReadiness(@QueryParam("method") String method) {
+        auth.realm().requireViewRealm();
+        TwoFactorMethod m = TwoFactorMethod.fromId(method == null ? "" : method).orElse(null);
+        if (m == null) {
+            return badRequest(new InvalidSettingException(TwoFactorSettings.METHOD, Refusal.METHOD_INVALID,
+                    "The method must be one of \"none\", \"email\", \"totp\", \"sms\"."));
+        }
+        return json(Response.Status.OK, readiness(m));
     }
 
     /**
@@ -374,21 +454,28 @@ public class TwoFactorAdminResource {
 
     private static JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
-            throw new InvalidSettingException(null, "The request body must be a JSON object.");
+            throw new InvalidSettingException(null, Refusal.REQUEST_INVALID, "The request body must be a JSON object.");
         }
         try {
             return JSON.readTree(body);
         } catch (Exception e) {
-            throw new InvalidSettingException(null, "The request body is not valid JSON.");
+            throw new InvalidSettingException(null, Refusal.REQUEST_INVALID, "The request body is not valid JSON.");
         }
     }
 
     static Response badRequest(InvalidSettingException e) {
+        return refusal(Response.Status.BAD_REQUEST, e);
+    }
+
+    static Response refusal(Response.Status status, InvalidSettingException e) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("error", e.getMessage());
         error.put("field", e.field());
         error.put("code", e instanceof PhoneNumberException p ? p.problem().code() : e.code());
-        return json(Response.Status.BAD_REQUEST, error);
+        if (e.value() != null) {
+            error.put("value", e.value());
+        }
+        return json(status, error);
     }
 
     /** Written here rather than by the server's JSON provider, which drops null fields such as {@code firstEnabledAt}. */

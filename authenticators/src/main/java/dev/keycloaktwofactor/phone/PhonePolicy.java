@@ -6,6 +6,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import dev.keycloaktwofactor.policy.InvalidSettingException;
+import dev.keycloaktwofactor.policy.Refusal;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import org.keycloak.models.RealmModel;
 
@@ -69,26 +70,27 @@ public record PhonePolicy(String defaultRegion, List<String> smsCountries) {
         if (body.has(DEFAULT_PHONE_REGION)) {
             JsonNode v = body.get(DEFAULT_PHONE_REGION);
             if (!v.isNull() && !v.isTextual()) {
-                throw new InvalidSettingException(DEFAULT_PHONE_REGION, "defaultPhoneRegion must be a string.");
+                throw new InvalidSettingException(DEFAULT_PHONE_REGION, Refusal.DEFAULT_PHONE_REGION_INVALID, "The country of numbers typed without + must be a country code, e.g. \"RU\".");
             }
             region = v.isNull() ? "" : upper(v.asText());
             if (!region.isEmpty() && !LIBRARY.getSupportedRegions().contains(region)) {
-                throw new InvalidSettingException(DEFAULT_PHONE_REGION, "defaultPhoneRegion must be empty or an ISO 3166 "
-                        + "alpha-2 country code with its own phone numbers, e.g. \"RU\" or \"DE\"; '" + v.asText() + "' is not one.");
+                throw new InvalidSettingException(DEFAULT_PHONE_REGION, Refusal.DEFAULT_PHONE_REGION_INVALID, "The country of numbers typed "
+                        + "without + must be empty or an ISO 3166 alpha-2 country code with its own phone numbers, e.g. \"RU\" or \"DE\"; '"
+                        + v.asText() + "' is not one.", v.asText());
             }
         }
         List<String> countries = smsCountries;
         if (body.has(SMS_COUNTRIES)) {
             JsonNode v = body.get(SMS_COUNTRIES);
             if (!v.isNull() && !v.isArray()) {
-                throw new InvalidSettingException(SMS_COUNTRIES, "smsCountries must be an array of ISO 3166 alpha-2 codes, e.g. [\"RU\", \"KZ\"].");
+                throw new InvalidSettingException(SMS_COUNTRIES, Refusal.SMS_COUNTRIES_INVALID, "The SMS countries must be a list of ISO 3166 alpha-2 codes, e.g. [\"RU\", \"KZ\"].");
             }
             List<String> list = new ArrayList<>();
             for (JsonNode entry : v.isNull() ? List.<JsonNode>of() : (Iterable<JsonNode>) v::elements) {
                 String code = entry.isTextual() ? upper(entry.asText()) : "";
                 if (!LIBRARY.getSupportedRegions().contains(code)) {
-                    throw new InvalidSettingException(SMS_COUNTRIES, "smsCountries: " + entry
-                            + " is not an ISO 3166 alpha-2 country code with its own phone numbers.");
+                    throw new InvalidSettingException(SMS_COUNTRIES, Refusal.SMS_COUNTRIES_INVALID, "Invalid SMS country: " + entry
+                            + " is not an ISO 3166 alpha-2 country code with its own phone numbers.", entry.isTextual() ? entry.asText() : entry.toString());
                 }
                 if (!list.contains(code)) {
                     list.add(code);

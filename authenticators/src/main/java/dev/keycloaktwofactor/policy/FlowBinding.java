@@ -95,8 +95,8 @@ public final class FlowBinding {
         }
         AuthenticationFlowModel copy = freshCopy(session, realm, current, BROWSER_ALIAS, ORIGINAL_BROWSER);
         AuthenticationExecutionModel password = findStep(realm, copy, PASSWORD_STEPS).orElseThrow(() ->
-                new InvalidSettingException("method", "The realm's browser flow '" + current.getAlias()
-                        + "' has no username and password step after which a second factor could be asked."));
+                new InvalidSettingException("method", Refusal.METHOD_FLOW_UNSUITABLE, "The realm's browser flow '" + current.getAlias()
+                        + "' has no username and password step after which a second factor could be asked.", current.getAlias()));
         insert(realm, password.getParentFlow(), TwoFactorAuthenticatorFactory.PROVIDER_ID, password.getId(), false);
         insert(realm, password.getParentFlow(), IpAllowlistStep.PROVIDER_ID, firstOf(realm, password.getParentFlow()), true);
         disableOtpIn(realm, copy);

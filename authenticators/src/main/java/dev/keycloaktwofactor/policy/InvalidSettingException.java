@@ -2,26 +2,46 @@ package dev.keycloaktwofactor.policy;
 
 /**
  * A settings value an admin sent that cannot be saved; {@code field} names it in the 400 answer and {@code code} is a
- * stable, language-neutral key (e.g. {@code ip_allowlist_invalid}) that pages translate. The English message is for
- * scripts and logs.
+ * stable, language-neutral key (e.g. {@code ip_allowlist_invalid}, see {@link Refusal}) that pages translate. The
+ * English message is for scripts and logs; {@code value} (optional) is the part a page puts into its own sentence,
+ * e.g. the allowlist entry that is not an address.
  */
 public class InvalidSettingException extends RuntimeException {
 
     private final String field;
     private final String code;
+    private final String value;
 
+    /** Without a {@link Refusal}: the code becomes {@code <field>_invalid}. Prefer a {@link Refusal}. */
     public InvalidSettingException(String field, String message) {
-        this(field, null, message);
+        this(field, (String) null, message);
     }
 
     public InvalidSettingException(String field, String code, String message) {
         super(message);
         this.field = field;
         this.code = code;
+        this.value = null;
+    }
+
+    public InvalidSettingException(String field, Refusal refusal, String message) {
+        this(field, refusal, message, null);
+    }
+
+    public InvalidSettingException(String field, Refusal refusal, String message, String value) {
+        super(message);
+        this.field = field;
+        this.code = refusal.code();
+        this.value = value;
     }
 
     public String field() {
         return field;
+    }
+
+    /** What a page puts into its own text of this refusal, or null. */
+    public String value() {
+        return value;
     }
 
     /** The stable code of this refusal; when none was given, {@code <field>_invalid} or {@code request_invalid}. */

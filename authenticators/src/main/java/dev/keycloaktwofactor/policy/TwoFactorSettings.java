@@ -154,12 +154,12 @@ public record TwoFactorSettings(
      */
     public TwoFactorSettings merge(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw new InvalidSettingException(null, "The request body must be a JSON object.");
+            throw new InvalidSettingException(null, Refusal.REQUEST_INVALID, "The request body must be a JSON object.");
         }
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!DEFAULTS.toRepresentation(false).containsKey(name) && !READ_ONLY.contains(name)) {
-                throw new InvalidSettingException(name, "Unknown setting '" + name + "'.");
+                throw new InvalidSettingException(name, Refusal.SETTING_UNKNOWN, "Unknown setting '" + name + "'.", name);
             }
         }
         TwoFactorMethod newMethod = method;
@@ -167,7 +167,7 @@ public record TwoFactorSettings(
             JsonNode m = body.get(METHOD);
             newMethod = m.isTextual() ? TwoFactorMethod.fromId(m.asText()).orElse(null) : null;
             if (newMethod == null) {
-                throw new InvalidSettingException(METHOD, "method must be one of \"none\", \"email\", \"totp\", \"sms\".");
+                throw new InvalidSettingException(METHOD, Refusal.METHOD_INVALID, "The method must be one of \"none\", \"email\", \"totp\", \"sms\".");
             }
         }
         return new TwoFactorSettings(
@@ -193,20 +193,21 @@ public record TwoFactorSettings(
             return List.of();
         }
         if (!list.isArray()) {
-            throw new InvalidSettingException(IP_ALLOWLIST, "ipAllowlist must be an array of CIDR strings, e.g. [\"192.0.2.0/24\", \"2001:db8::/32\"].");
+            throw new InvalidSettingException(IP_ALLOWLIST, Refusal.IP_ALLOWLIST_INVALID, "The IP allowlist must be a list of addresses or CIDR ranges, e.g. [\"192.0.2.0/24\", \"2001:db8::/32\"].");
         }
         if (list.size() > MAX_ALLOWLIST_ENTRIES) {
-            throw new InvalidSettingException(IP_ALLOWLIST, "ipAllowlist takes at most " + MAX_ALLOWLIST_ENTRIES + " entries.");
+            throw new InvalidSettingException(IP_ALLOWLIST, Refusal.IP_ALLOWLIST_TOO_LONG, "The IP allowlist takes at most " + MAX_ALLOWLIST_ENTRIES + " entries.",
+                    Integer.toString(MAX_ALLOWLIST_ENTRIES));
         }
         List<String> entries = new ArrayList<>();
         for (JsonNode entry : list) {
             if (!entry.isTextual()) {
-                throw new InvalidSettingException(IP_ALLOWLIST, "ipAllowlist entry " + entry + " is not a string.");
+                throw new InvalidSettingException(IP_ALLOWLIST, Refusal.IP_ALLOWLIST_INVALID, "Invalid entry in the IP allowlist: " + entry + " is not text.", entry.toString());
             }
             try {
                 entries.add(CidrBlock.parse(entry.asText()).text());
             } catch (IllegalArgumentException e) {
-                throw new InvalidSettingException(IP_ALLOWLIST, "Invalid ipAllowlist entry: " + e.getMessage() + ".");
+                throw new InvalidSettingException(IP_ALLOWLIST, Refusal.IP_ALLOWLIST_INVALID, "Invalid entry in the IP allowlist: " + e.getMessage() + ".", entry.asText());
             }
         }
         return entries.stream().distinct().toList();
@@ -218,7 +219,7 @@ public record TwoFactorSettings(
         }
         JsonNode n = body.get(field);
         if (!n.isIntegralNumber() || !n.canConvertToInt() || !range.contains(n.intValue())) {
-            throw new InvalidSettingException(field, field + " must be a whole number from " + range.min + " to " + range.max + ".");
+            throw new InvalidSettingException(field, refusalFor(field), NAMES.get(field) + " must be a whole number from " + range.min + " to " + range.max + ".");
         }
         return n.intValue();
     }
@@ -229,9 +230,34 @@ public record TwoFactorSettings(
         }
         JsonNode n = body.get(field);
         if (!n.isBoolean()) {
-            throw new InvalidSettingException(field, field + " must be true or false.");
+            throw new InvalidSettingException(field, refusalFor(field), NAMES.get(field) + " must be true or false.");
         }
         return n.booleanValue();
+    }
+
+    /** The settings' names in the English answers (field names stay in "field"). */
+    private static final Map<String, String> NAMES = Map.of(
+            CODE_LENGTH, "The code length",
+            CODE_TTL_SECONDS, "The code lifetime in seconds",
+            RESEND_COOLDOWN_SECONDS, "The wait before a resend in seconds",
+            MAX_RESENDS, "The number of resends per sign-in",
+            MAX_CODE_ATTEMPTS, "The number of wrong codes before a lock",
+            LOCKOUT_SECONDS, "The lock after too many wrong codes in seconds",
+            ALLOW_APP_OPT_IN, "Whether users may switch to an authenticator app",
+            SMS_ACTIVATED, "Whether SMS is activated");
+
+    private static Refusal refusalFor(String field) {
+        return switch (field) {
+            case CODE_LENGTH -> Refusal.CODE_LENGTH_INVALID;
+            case CODE_TTL_SECONDS -> Refusal.CODE_TTL_SECONDS_INVALID;
+            case RESEND_COOLDOWN_SECONDS -> Refusal.RESEND_COOLDOWN_SECONDS_INVALID;
+            case MAX_RESENDS -> Refusal.MAX_RESENDS_INVALID;
+            case MAX_CODE_ATTEMPTS -> Refusal.MAX_CODE_ATTEMPTS_INVALID;
+            case LOCKOUT_SECONDS -> Refusal.LOCKOUT_SECONDS_INVALID;
+            case ALLOW_APP_OPT_IN -> Refusal.ALLOW_APP_OPT_IN_INVALID;
+            case SMS_ACTIVATED -> Refusal.SMS_ACTIVATED_INVALID;
+            default -> throw new IllegalArgumentException(field);
+        };
     }
 
     private static String attribute(RealmModel realm, String field) {

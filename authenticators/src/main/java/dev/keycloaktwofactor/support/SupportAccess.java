@@ -3,6 +3,7 @@ package dev.keycloaktwofactor.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keycloaktwofactor.policy.InvalidSettingException;
+import dev.keycloaktwofactor.policy.Refusal;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.events.admin.OperationType;
@@ -63,7 +64,7 @@ public final class SupportAccess {
     public static Integer takeMinutes(RealmModel realm, JsonNode body) {
         Integer minutes = takeMinutes(body);
         if (minutes != null && minutes > 0 && isMaster(realm)) {
-            throw new InvalidSettingException(MINUTES, "Support access is for the realms of customers; the master realm is the operator's own.");
+            throw new InvalidSettingException(MINUTES, Refusal.SUPPORT_ACCESS_NOT_FOR_MASTER, "Support access is for the realms of customers; the master realm is the operator's own.");
         }
         return minutes;
     }
@@ -78,7 +79,8 @@ public final class SupportAccess {
             return null;
         }
         if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 0 || n.intValue() > MOST_MINUTES) {
-            throw new InvalidSettingException(MINUTES, MINUTES + " must be a whole number from 0 (off) to " + MOST_MINUTES + " (7 days).");
+            throw new InvalidSettingException(MINUTES, Refusal.SUPPORT_ACCESS_MINUTES_INVALID,
+                    "The support access time must be a whole number of minutes from 0 (off) to " + MOST_MINUTES + " (7 days).");
         }
         return n.intValue();
     }
@@ -176,7 +178,8 @@ public final class SupportAccess {
         GroupModel group = KeycloakModelUtils.findGroupByPath(session, master, options.groupPath());
         if (group == null && create) {
             if (options.groupPath().lastIndexOf('/') > 0) {
-                throw new InvalidSettingException(MINUTES, "The support group " + options.group() + " does not exist in the master realm.");
+                throw new InvalidSettingException(MINUTES, Refusal.SUPPORT_GROUP_MISSING,
+                        "The support group " + options.group() + " does not exist in the master realm.", options.group());
             }
             group = session.groups().createGroup(master, options.groupPath().substring(1));
             LOG.infof("Created the empty master-realm group '%s' for technical support access; add the support staff to it", group.getName());

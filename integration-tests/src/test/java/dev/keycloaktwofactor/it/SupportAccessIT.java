@@ -186,8 +186,8 @@ class SupportAccessIT {
                 .contains("cannot change anything").contains("ends by itself");
 
         CaughtMail startedRu = kc.mail().awaitMessageTo(r.email("rukovoditel"), Duration.ofSeconds(20));
-        assertThat(startedRu.subject()).isEqualTo(shownName(r) + ": техподдержке открыт просмотр realm");
-        assertThat(startedRu.text()).contains("boss разрешил(а) технической поддержке оператора просматривать realm " + shownName(r) + " до ")
+        assertThat(startedRu.subject()).isEqualTo(shownName(r) + ": техподдержке открыт просмотр области");
+        assertThat(startedRu.text()).contains("boss разрешил(а) технической поддержке оператора просматривать область " + shownName(r) + " до ")
                 .contains("Изменять что-либо и входить от имени пользователей они не могут.");
 
         // Stop: access goes at once, for the same token

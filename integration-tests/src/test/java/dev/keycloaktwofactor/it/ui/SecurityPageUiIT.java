@@ -140,11 +140,11 @@ class SecurityPageUiIT {
         assertThat(value("#codeLength")).isEqualTo("8");
         assertThat(ui.find("#firstEnabledAt").getText()).isNotEqualTo("Never");
 
-        // a value out of range: the server's words, next to the field, and nothing saved
+        // a value out of range: the page's words for the server's code, next to the field, and nothing saved
         ui.type("#codeLength", "42");
         ui.click("#save");
         WebElement error = ui.visible("#err-codeLength");
-        assertThat(error.getText()).contains("codeLength must be a whole number from 6 to 10");
+        assertThat(error.getText()).isEqualTo("Code length: a whole number from 6 to 10.");
         assertThat(ui.find("#codeLength").getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(activeId()).isEqualTo("codeLength");
         assertThat(ui.find("#confirm-dialog").isDisplayed()).as("no warning once 2FA was enabled before").isFalse();
@@ -157,7 +157,7 @@ class SecurityPageUiIT {
 
         ui.type("#ipAllowlist", "127.0.0.0/8\n300.1.2.3/8");
         ui.click("#save");
-        assertThat(ui.visible("#err-ipAllowlist").getText()).contains("Invalid ipAllowlist entry");
+        assertThat(ui.visible("#err-ipAllowlist").getText()).startsWith("Invalid entry in the allowed IP addresses: 300.1.2.3/8.");
         assertThat(r.settings().get("ipAllowlist")).isEmpty();
         assertThat(r.settings().get("codeLength").asInt()).isEqualTo(8);
 
@@ -229,6 +229,15 @@ class SecurityPageUiIT {
         ui.screenshot("deauthorized-ru");
         ui.assertAccessible("Security page in Russian");
         new Select(ui.find("#lang-select")).selectByValue("en");
+        assertThat(ui.find("#deauthorize-message").getText()).as("the banner follows the language")
+                .isEqualTo("Users have been successfully deauthorized");
+
+        // the banner can be closed; the keyboard stays in its card
+        WebElement close = ui.find("#deauthorize-status .alert-close");
+        assertThat(close.getAttribute("aria-label")).isEqualTo("Close this message");
+        close.click();
+        ui.until("the banner is gone", d -> !ui.present("#deauthorize-message"));
+        assertThat(activeId()).isEqualTo("sessions-title");
     }
 
     @Test
@@ -301,7 +310,7 @@ class SecurityPageUiIT {
         }
         signInToPage(r.name, "boss", "boss-pw");
         ui.until("a first page of 20", d -> ui.findAll("#users-body tr[data-username]").size() == 20);
-        assertThat(ui.find("#users-range").getText()).isEqualTo("Users 1–20");
+        assertThat(ui.find("#users-range").getText()).isEqualTo("1–20 of 26");
         assertThat(ui.find("#users-prev").isEnabled()).isFalse();
         assertThat(ui.find("#users-next").isEnabled()).isTrue();
         ui.element("users-table-page-1", "#users-card");
@@ -309,7 +318,7 @@ class SecurityPageUiIT {
 
         ui.click("#users-next");
         ui.until("the second page", d -> ui.findAll("#users-body tr[data-username]").size() == 6);
-        assertThat(ui.find("#users-range").getText()).isEqualTo("Users 21–26");
+        assertThat(ui.find("#users-range").getText()).isEqualTo("21–26 of 26");
         assertThat(ui.find("#users-next").isEnabled()).isFalse();
         assertThat(activeId()).as("focus stays on the pager").isIn("users-next", "users-prev");
         ui.click("#users-prev");
@@ -359,8 +368,8 @@ class SecurityPageUiIT {
         ui.until("the dialog closes", d -> !ui.find("#phone-dialog").isDisplayed());
         WebElement confirm = ui.visible(rowCss("carol") + "button[data-action=phone-confirm]");
         assertThat(confirm.getAttribute("title")).contains("without an SMS code");
-        // the API shows numbers masked (SECURITY.md 5): the last digits only
-        assertThat(ui.find(rowCss("carol") + ".phone-number").getText()).endsWith("00").doesNotContain("4155550100");
+        // the admin who typed the number (and may view users) sees it in full, as in Keycloak's own user pages
+        assertThat(ui.find(rowCss("carol") + ".phone-number").getText()).isEqualTo("+14155550100");
         ui.element("users-table-phone-unconfirmed", "#users-card");
         ui.assertAccessible("users table, unconfirmed number");
 
@@ -377,21 +386,81 @@ class SecurityPageUiIT {
         assertThat(ui.contrast(rowCss("carol") + ".phone-confirmed")).as("\u2713 Confirmed, with a margin over 4.5:1")
                 .isGreaterThanOrEqualTo(4.8);
 
-        // an admin's own number is confirmed by SMS only: the server refuses, and the page says why
+        // an admin's own number is confirmed by SMS only: Confirm is off, and the reason is visible text beside it
         ui.click(rowCss("boss") + "button[data-action=phone-edit]");
         ui.type("#phone-input", "+14155550111");
         ui.click("#phone-save");
         ui.until("the dialog closes", d -> !ui.find("#phone-dialog").isDisplayed());
-        ui.click(rowCss("boss") + "button[data-action=phone-confirm]");
-        ui.click("#confirm-ok");
-        ui.until("the refusal is shown", d -> ui.find("#users-status").getText().contains("boss:"));
-        assertThat(ui.find("#users-status").getText()).containsIgnoringCase("own phone number");
-        assertThat(ui.find("#users-status .alert").getAttribute("class")).contains("alert-danger");
+        WebElement own = ui.visible(rowCss("boss") + "button[data-action=phone-confirm]");
+        assertThat(own.isEnabled()).as("Confirm on the admin's own number").isFalse();
+        WebElement reason = ui.visible(rowCss("boss") + ".own-number-reason");
+        assertThat(reason.getText()).isEqualTo("Your own number: confirm it by SMS from your account.");
+        assertThat(own.getAttribute("aria-describedby")).isEqualTo(reason.getAttribute("id"));
+        assertThat(ui.present(rowCss("carol") + ".own-number-reason")).isFalse();
+        ui.element("users-table-own-number", "#users-card");
+        ui.assertAccessible("users table, the admin's own unconfirmed number");
 
         ui.click(rowCss("carol") + "button[data-action=phone-remove]");
         ui.click("#confirm-ok");
         ui.until("the number is gone", d -> row("carol").getText().contains("No number"));
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + carolId)).get("phoneNumber").isNull()).isTrue();
+    }
+
+    @Test
+    void aMethodSwitchSaysBeforeTheSaveWhoCannotUseItAndRefusesToLockTheAdminOut() {
+        TestRealm r = realmWithAdmin("ui-switch");
+        String agent = r.addUser("agent", "agent-pw");
+        java.util.Map<String, Object> nomail = new java.util.LinkedHashMap<>();
+        nomail.put("username", "nomail");
+        nomail.put("enabled", true);
+        assertThat(r.admin.post("/" + r.name + "/users", nomail).status()).isEqualTo(201);
+        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
+        String agentPhone = "/" + r.name + "/twofactor/users/" + agent + "/phone";
+        r.admin.ok(r.admin.put(agentPhone, Map.of("phoneNumber", "+14155550144")));
+        r.admin.ok(r.admin.post(agentPhone + "/confirm", null));
+
+        signInToPage(r.name, "boss", "boss-pw");
+        assertThat(ui.find("#method-readiness").isDisplayed()).as("nothing to say while the method stays").isFalse();
+        ui.click("label[for=method-sms]");
+        WebElement readiness = ui.visible("#method-readiness");
+        ui.until("the count", d -> readiness.getText().contains(" of "));
+        assertThat(readiness.getText()).isEqualTo("2 of 3 users have no confirmed number: they will be asked to confirm it, or to contact you.");
+        ui.element("security-page-method-switch-warning", "#method-group");
+        ui.assertAccessible("method switch warning");
+
+        // boss has no confirmed number: SMS would lock them out, and nothing is saved
+        ui.click("#save");
+        ui.click("#confirm-ok");
+        WebElement error = ui.visible("#err-method");
+        assertThat(error.getText()).startsWith("SMS would lock you out: your account has no confirmed phone number.");
+        assertThat(ui.find("#save-message").getText()).startsWith("Nothing was saved: SMS would lock you out");
+        assertThat(r.settings().get("method").asText()).isEqualTo("none");
+
+        // every text on screen follows the language, the banner and the field error included
+        new Select(ui.find("#lang-select")).selectByValue("ru");
+        assertThat(ui.find("#method-sms").isSelected()).as("the unsaved choice stays through the language switch").isTrue();
+        assertThat(ui.find("#save-message").getText()).startsWith("Ничего не сохранено: С SMS вы сами не сможете войти");
+        assertThat(ui.find("#err-method").getText()).startsWith("С SMS вы сами не сможете войти");
+        assertThat(ui.find("#method-readiness").getText()).isEqualTo(
+                "У 2 из 3 пользователей нет подтверждённого номера: им предложат подтвердить номер или обратиться к вам.");
+        assertThat(ui.find("#masthead-realm").getText()).isEqualTo("Область: " + r.name);
+        assertThat(ui.find("#view-app").getText()).doesNotContainIgnoringCase("realm ").doesNotContain("Nothing was saved");
+        ui.screenshot("security-page-method-refused-ru");
+        ui.assertAccessible("method refused, in Russian");
+        ui.click("#save-status .alert-close");
+        ui.until("the banner is closed", d -> !ui.present("#save-message"));
+        new Select(ui.find("#lang-select")).selectByValue("en");
+
+        ui.click("label[for=method-email]");
+        ui.until("the email count", d -> ui.find("#method-readiness").getText().contains("email address"));
+        assertThat(ui.find("#method-readiness").getText()).isEqualTo("1 of 3 users have no email address: they will be asked to contact you.");
+        ui.click("#save");
+        ui.click("#confirm-ok");
+        WebElement saved = ui.visible("#save-message");
+        assertThat(saved.getText()).startsWith("Saved.");
+        assertThat(ui.find("#save-status").getText()).contains("Users without an email address: 1. They will be asked to contact you.");
+        assertThat(ui.find("#method-readiness").isDisplayed()).as("the saved method needs no warning").isFalse();
+        assertThat(r.settings().get("method").asText()).isEqualTo("email");
     }
 
     @Test
@@ -432,17 +501,28 @@ class SecurityPageUiIT {
         WebElement picker = ui.visible("#realm-select");
         List<String> realms = new Select(picker).getOptions().stream().map(o -> o.getDomProperty("value")).toList();
         assertThat(realms).contains("master", r.name);
+        // no realm until one is picked: not master, not a guess
+        assertThat(new Select(picker).getFirstSelectedOption().getText()).isEqualTo("Choose a realm…");
+        assertThat(ui.find("#masthead-realm").getText()).isEqualTo("Realm: not chosen");
+        assertThat(ui.find("#settings-card").isDisplayed()).isFalse();
+        assertThat(ui.find("#users-card").isDisplayed()).isFalse();
+        assertThat(ui.visible("#realm-choose-message").getText()).isEqualTo("Choose the realm whose settings you want to manage.");
+        ui.assertAccessible("Security page of a master-realm admin, no realm chosen");
         new Select(picker).selectByValue(r.name);
-        ui.until("the realm's settings", d -> ui.find("#masthead-realm").getText().contains(r.name)
-                && "ready".equals(ui.find("body").getAttribute("data-state")));
+        ui.until("the realm's settings", d -> ui.find("#masthead-realm").getText().equals("Realm: " + r.name)
+                && "ready".equals(ui.find("body").getAttribute("data-state")) && ui.find("#settings-card").isDisplayed());
+        assertThat(ui.present("#realm-choose-message")).isFalse();
         WebElement activated = ui.find("#smsActivated");
         assertThat(activated.isEnabled()).isTrue();
         assertThat(activated.isSelected()).isFalse();
         assertThat(ui.find("#method-sms").isEnabled()).isFalse();
+        assertThat(ui.find("#sms-reason").getText()).as("the master admin is the support: the note says what they do")
+                .contains("Activate it with the box below").doesNotContain("Support");
         ui.screenshot("security-page-master");
         ui.assertAccessible("Security page of a master-realm admin");
 
         ui.click("label[for=smsActivated]");
+        assertThat(ui.find("#method-sms").isEnabled()).as("SMS can be picked together with its activation").isTrue();
         ui.click("#save");
         assertThat(ui.visible("#save-message").getText()).isEqualTo("Saved.");
         ui.until("SMS can be chosen now", d -> ui.find("#method-sms").isEnabled());
@@ -450,6 +530,19 @@ class SecurityPageUiIT {
         JsonNode settings = r.settings();
         assertThat(settings.get("smsActivated").asBoolean()).isTrue();
         assertThat(settings.get("smsAvailable").asBoolean()).isTrue();
+
+        // the page opens again on the realm picked last; master itself is never opened without a pick
+        ui.driver.navigate().refresh();
+        awaitReady();
+        ui.until("the realm picked last", d -> ui.find("#masthead-realm").getText().equals("Realm: " + r.name));
+        assertThat(new Select(ui.find("#realm-select")).getFirstSelectedOption().getDomProperty("value")).isEqualTo(r.name);
+        new Select(ui.find("#realm-select")).selectByValue("master");
+        ui.until("master's settings", d -> ui.find("#masthead-realm").getText().equals("Realm: master")
+                && "ready".equals(ui.find("body").getAttribute("data-state")));
+        ui.driver.navigate().refresh();
+        awaitReady();
+        assertThat(ui.find("#masthead-realm").getText()).isEqualTo("Realm: not chosen");
+        assertThat(ui.find("#settings-card").isDisplayed()).isFalse();
 
         ui.click("#sign-out");
         ui.until("signed out", d -> ui.url().startsWith(pageUrl("master")) && ui.find("#view-signin").isDisplayed());
