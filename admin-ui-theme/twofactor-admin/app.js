@@ -7,6 +7,7 @@ import { Oidc, OidcError } from "./oidc.js";
 import { Api, ApiError } from "./api.js";
 import { loadRegions, fillPhoneSettings, readPhoneSettings, wirePhoneSettings, phoneProblemNote } from "./phones.js";
 import { SupportSection } from "./support.js";
+import { CapsSection, fillCapsSettings, readCapsSettings } from "./caps.js";
 
 const CLIENT_ID = "twofactor-admin";
 const SIGNED_OUT = "twofactor-admin.signed-out";
@@ -78,6 +79,7 @@ const oidc = new Oidc({
 const api = new Api(state.serverBase, oidc);
 const realmPath = () => "/" + encodeURIComponent(state.realm);
 const support = new SupportSection({ api, realmPath, describe: (e) => describe(e), alertBox: (...a) => alertBox(...a) });
+const caps = new CapsSection({ api, realmPath, describe: (e) => describe(e), alertBox: (...a) => alertBox(...a) });
 
 // ---------------------------------------------------------------------------------------------- views
 
@@ -210,7 +212,7 @@ async function selectRealm(name) {
     clearAlert($(area));
   }
   clearFieldErrors();
-  await Promise.all([loadSettings(), loadUsers()]);
+  await Promise.all([loadSettings(), loadUsers(), caps.load()]);
   document.body.dataset.state = "ready";
 }
 
@@ -266,6 +268,7 @@ function fillSettings(s) {
   $("allowAppOptIn").checked = !!s.allowAppOptIn;
   $("ipAllowlist").value = (s.ipAllowlist || []).join("\n");
   fillPhoneSettings(s);
+  fillCapsSettings(s);
   const activated = $("smsActivated");
   activated.checked = !!s.smsActivated;
   activated.disabled = !state.isMaster;
@@ -293,6 +296,7 @@ function readForm() {
   body.allowAppOptIn = $("allowAppOptIn").checked;
   body.ipAllowlist = $("ipAllowlist").value.split(/[\n,;]+/).map((x) => x.trim()).filter(Boolean);
   readPhoneSettings(body);
+  readCapsSettings(body);
   if (state.isMaster) {
     body.smsActivated = $("smsActivated").checked;
   }
@@ -668,6 +672,7 @@ function applyLanguage() {
     $("masthead-realm").textContent = t("realmLabel", { realm: state.realm });
   }
   fillSettings(state.settings);
+  caps.render();
   if (state.users.loaded) {
     renderUsers();
   }
@@ -709,6 +714,7 @@ function wire() {
   });
   $("deauthorize").addEventListener("click", deauthorize);
   support.wire();
+  caps.wire();
   $("user-search-form").addEventListener("submit", (e) => {
     e.preventDefault();
     clearAlert($("users-status"));
