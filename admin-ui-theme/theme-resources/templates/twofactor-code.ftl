@@ -7,7 +7,8 @@
   twofactorResendAllowed (boolean, optional), twofactorResendIn (seconds, optional),
   twofactorCodeLength (int, optional: sets maxlength), twofactorSentAt / twofactorValidUntil (server-local "HH:mm" of
   the user's live code, optional: "We sent a code to … at 14:02. It is valid until 14:07."), twofactorLiveCode
-  (boolean, optional: false = no code works now, so no "We sent a code" line and no code field).
+  (boolean, optional: false = no code works now, so no "We sent a code" line and no code field), twofactorCapRefusal
+  (boolean, optional: true = a send was refused by an hourly cap, whose words are the page's message; no "We sent" line).
 -->
 <#assign tfChannel = (twofactorChannel!"totp")?string>
 <#assign tfPf5 = properties.kcFormGroupLabelClass??>
@@ -22,6 +23,7 @@
 </#if>
 <#if tfChannel == "totp"><#assign tfResendAllowed = false></#if>
 <#assign tfLiveCode = !(twofactorLiveCode?? && twofactorLiveCode?is_boolean && !twofactorLiveCode) || tfChannel == "totp">
+<#assign tfInstruction = tfLiveCode && !(twofactorCapRefusal?? && twofactorCapRefusal?is_boolean && twofactorCapRefusal)>
 <#assign tfResendIn = 0>
 <#if twofactorResendIn??>
     <#if twofactorResendIn?is_number>
@@ -48,7 +50,7 @@
                 overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
         </style>
 
-        <#if tfLiveCode>
+        <#if tfInstruction>
         <p id="twofactor-instruction" class="twofactor-instruction">
             <#if tfChannel == "email">
                 <#if (twofactorDestination!"")?has_content && (twofactorSentAt!"")?has_content>${msg("twofactorInstructionEmailAt", twofactorDestination, twofactorSentAt, twofactorValidUntil!"")}
@@ -78,7 +80,7 @@
                            <#if twofactorCodeLength?? && twofactorCodeLength?is_number>maxlength="${twofactorCodeLength?c}"</#if>
                            title="${msg("twofactorCodeMissing")}"
                            autofocus aria-required="true" spellcheck="false" dir="ltr"
-                           aria-describedby="twofactor-instruction<#if tfHasError> input-error-code</#if>"
+                           <#if tfInstruction || tfHasError>aria-describedby="<#if tfInstruction>twofactor-instruction</#if><#if tfHasError> input-error-code</#if>"</#if>
                            aria-invalid="<#if tfHasError>true<#else>false</#if>"/>
                     <#if tfPf5>
                         <#if tfHasError>

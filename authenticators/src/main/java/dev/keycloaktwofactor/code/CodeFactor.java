@@ -322,6 +322,8 @@ public class CodeFactor implements SecondFactor {
                 .setAttribute("twofactorSentAt", live == null ? null : CLOCK.format(Instant.ofEpochSecond(live.sentAt())))
                 .setAttribute("twofactorValidUntil", live == null ? null : CLOCK.format(Instant.ofEpochSecond(live.expiresAt())))
                 .setAttribute("twofactorLiveCode", live != null)
+                // a refusal by a cap is all the page says: no "We sent a code" line beside it, even with a live code
+                .setAttribute("twofactorCapRefusal", message != null && message.getMessage().startsWith("twofactorCap"))
                 .setAttribute("twofactorCodeLength", settings.codeLength())
                 .setAttribute("twofactorSubmitLabel", submitLabel == null ? "twofactorSubmit" : submitLabel)
                 .createForm("twofactor-code.ftl");
