@@ -264,7 +264,7 @@ public class CodeFactor implements SecondFactor {
      * What a page with no live code says when nothing else is to be said: the cap that refused the last send while it
      * still holds (so that a refresh stays honest), or that there is no code to enter.
      */
-    private FormMessage withoutLiveCode(CodeStep context) {
+    private FormMessage withoutLiveCode(CodeStep context, TwoFactorSettings settings) {
         String refused = context.authSession().getAuthNote(note("refused"));
         if (refused != null) {
             int bar = refused.lastIndexOf('|');
@@ -273,7 +273,8 @@ public class CodeFactor implements SecondFactor {
                 return new FormMessage(null, refused.substring(0, bar), tryAgainAt(freeAt));
             }
         }
-        return new FormMessage(null, "twofactorNoLiveCode");
+        // "send a new one" only where the page offers to
+        return new FormMessage(null, resends(context.authSession()) < settings.maxResends() ? "twofactorNoLiveCode" : "twofactorResendLimit");
     }
 
     private ResendSchedule schedule(CodeStep context) {
@@ -300,7 +301,7 @@ public class CodeFactor implements SecondFactor {
         LoginFormsProvider form = context.form();
         if (live == null && (message == null || !FormMessage.GLOBAL.equals(message.getField()))) {
             // no code to enter, so no code field: what would be said about it is said to the page
-            message = message == null ? withoutLiveCode(context) : new FormMessage(null, message.getMessage(), message.getParameters());
+            message = message == null ? withoutLiveCode(context, settings) : new FormMessage(null, message.getMessage(), message.getParameters());
         }
         if (message != null) {
             // FormMessage turns a null field into GLOBAL: only a real field name marks a field error
