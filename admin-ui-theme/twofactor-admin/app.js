@@ -8,6 +8,7 @@ import { Api, ApiError } from "./api.js";
 import { loadRegions, fillPhoneSettings, readPhoneSettings, wirePhoneSettings, phoneProblemNote } from "./phones.js";
 import { SupportSection } from "./support.js";
 import { MethodReadiness } from "./readiness.js";
+import { CapsSection, fillCapsSettings, readCapsSettings } from "./caps.js";
 
 const CLIENT_ID = "twofactor-admin";
 const SIGNED_OUT = "twofactor-admin.signed-out";
@@ -82,6 +83,7 @@ const realmPath = () => "/" + encodeURIComponent(state.realm);
 const readiness = new MethodReadiness({ api, realmPath, settings: () => state.settings, realm: () => state.realm });
 // support.js shows its banners through alertBox; a function as text is asked again when the language changes
 const support = new SupportSection({ api, realmPath, describe: (e) => later(e), alertBox: (...a) => alertBox(...a) });
+const caps = new CapsSection({ api, realmPath, describe: (e) => explain(e), alertBox: (...a) => alertBox(...a) });
 
 // ---------------------------------------------------------------------------------------------- views
 
@@ -301,7 +303,7 @@ async function selectRealm(name) {
     clearAlert($(area));
   }
   clearFieldErrors();
-  await Promise.all([loadSettings(), loadUsers()]);
+  await Promise.all([loadSettings(), loadUsers(), caps.load()]);
   document.body.dataset.state = "ready";
 }
 
@@ -358,6 +360,7 @@ function fillSettings(s) {
   $("allowAppOptIn").checked = !!s.allowAppOptIn;
   $("ipAllowlist").value = (s.ipAllowlist || []).join("\n");
   fillPhoneSettings(s);
+  fillCapsSettings(s);
   const activated = $("smsActivated");
   activated.checked = !!s.smsActivated;
   activated.disabled = !state.isMaster;
@@ -397,6 +400,7 @@ function readForm() {
   body.allowAppOptIn = $("allowAppOptIn").checked;
   body.ipAllowlist = $("ipAllowlist").value.split(/[\n,;]+/).map((x) => x.trim()).filter(Boolean);
   readPhoneSettings(body);
+  readCapsSettings(body);
   if (state.isMaster) {
     body.smsActivated = $("smsActivated").checked;
   }
@@ -806,6 +810,7 @@ function applyLanguage() {
   // the words change, not the values: what the admin has edited but not saved stays in the form
   const shown = state.settings && state.realm ? Object.assign({}, state.settings, readForm()) : state.settings;
   fillSettings(shown);
+  caps.render();
   if (state.users.loaded) {
     renderUsers();
   }
@@ -851,6 +856,7 @@ function wire() {
   });
   $("deauthorize").addEventListener("click", deauthorize);
   support.wire();
+  caps.wire();
   $("user-search-form").addEventListener("submit", (e) => {
     e.preventDefault();
     clearAlert($("users-status"));

@@ -8,7 +8,9 @@
   Attributes: twofactorChannel ("totp" | "email" | "sms"), twofactorDestination (masked, optional),
   twofactorResendAllowed (boolean, optional), twofactorResendIn (seconds, optional),
   twofactorCodeLength (int, optional: sets maxlength), twofactorSentAt / twofactorValidUntil (server-local "HH:mm" of
-  the user's live code, optional: "We sent a code to … at 14:02. It is valid until 14:07.").
+  the user's live code, optional: "We sent a code to … at 14:02. It is valid until 14:07."), twofactorLiveCode
+  (boolean, optional: false = no code works now, so no "We sent a code" line and no code field), twofactorCapRefusal
+  (boolean, optional: true = a send was refused by an hourly cap, whose words are the page's message; no "We sent" line).
 -->
 <#assign tfChannel = (twofactorChannel!"totp")?string>
 <#assign tfPf5 = properties.kcFormGroupLabelClass??>
@@ -22,6 +24,8 @@
     </#if>
 </#if>
 <#if tfChannel == "totp"><#assign tfResendAllowed = false></#if>
+<#assign tfLiveCode = !(twofactorLiveCode?? && twofactorLiveCode?is_boolean && !twofactorLiveCode) || tfChannel == "totp">
+<#assign tfInstruction = tfLiveCode && !(twofactorCapRefusal?? && twofactorCapRefusal?is_boolean && twofactorCapRefusal)>
 <#assign tfResendIn = 0>
 <#if twofactorResendIn??>
     <#if twofactorResendIn?is_number>
@@ -48,6 +52,7 @@
                 overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
         </style>
 
+        <#if tfInstruction>
         <p id="twofactor-instruction" class="twofactor-instruction">
             <#if tfChannel == "email">
                 <#if (twofactorDestination!"")?has_content && (twofactorSentAt!"")?has_content>${msg("twofactorInstructionEmailAt", twofactorDestination, twofactorSentAt, twofactorValidUntil!"")}
@@ -59,8 +64,10 @@
                 ${msg("twofactorInstructionTotp")}
             </#if>
         </p>
+        </#if>
 
         <form id="kc-twofactor-code-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
+            <#if tfLiveCode>
             <div class="${properties.kcFormGroupClass!}">
                 <div class="${properties.kcFormGroupLabelClass!} ${properties.kcLabelWrapperClass!}">
                     <label for="code" class="${properties.kcFormLabelClass!(properties.kcLabelClass!"")}">
@@ -75,7 +82,7 @@
                            <#if twofactorCodeLength?? && twofactorCodeLength?is_number>maxlength="${twofactorCodeLength?c}"</#if>
                            title="${msg("twofactorCodeMissing")}"
                            autofocus aria-required="true" spellcheck="false" dir="ltr"
-                           aria-describedby="twofactor-instruction<#if tfHasError> input-error-code</#if>"
+                           <#if tfInstruction || tfHasError>aria-describedby="<#if tfInstruction>twofactor-instruction</#if><#if tfHasError> input-error-code</#if>"</#if>
                            aria-invalid="<#if tfHasError>true<#else>false</#if>"/>
                     <#if tfPf5>
                         <#if tfHasError>
@@ -98,11 +105,14 @@
                     </#if>
                 </div>
             </div>
+            </#if>
 
             <div class="${properties.kcFormGroupClass!}">
                 <div id="kc-form-buttons" class="${properties.kcFormButtonsClass!} twofactor-actions">
+                    <#if tfLiveCode>
                     <button id="kc-login" name="login" type="submit"
                             class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}">${msg((twofactorSubmitLabel!"twofactorSubmit")?string)}</button>
+                    </#if>
                     <#if tfResendAllowed>
                         <#if tfResendIn gt 0>
                             <button id="twofactor-resend" name="resend" value="true" type="submit" formnovalidate disabled

@@ -3,7 +3,10 @@ package dev.keycloaktwofactor.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keycloaktwofactor.code.SecondFactorLock;
+import dev.keycloaktwofactor.code.SendCaps;
+import dev.keycloaktwofactor.code.SendRefusals;
 import dev.keycloaktwofactor.common.UserNotice;
+import dev.keycloaktwofactor.ip.TrustedNetworks;
 import dev.keycloaktwofactor.policy.Deauthorizer;
 import dev.keycloaktwofactor.policy.FlowBinding;
 import dev.keycloaktwofactor.policy.InvalidSettingException;
@@ -50,6 +53,9 @@ public class TwoFactorAdminResource {
 
     public static final String DEAUTHORIZED_MESSAGE = "Users have been successfully deauthorized";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Settings fields kept beside {@link TwoFactorSettings}, each merged by its own type. */
+    private static final List<String> OWN_FIELDS =
+            java.util.stream.Stream.concat(PhonePolicy.FIELDS.stream(), java.util.stream.Stream.of(TrustedNetworks.FIELD)).toList();
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -81,12 +87,15 @@ public class TwoFactorAdminResource {
         TwoFactorSettings current = TwoFactorSettings.of(realm);
         TwoFactorSettings next;
         PhonePolicy phones;
+        TrustedNetworks trusted;
         Integer supportMinutes;
         try {
             JsonNode json = parse(body);
             supportMinutes = SupportAccess.takeMinutes(realm, json);
-            next = current.merge(json.isObject() ? ((com.fasterxml.jackson.databind.node.ObjectNode) json.deepCopy()).without(PhonePolicy.FIELDS) : json);
+            next = current.merge(json.isObject() ? ((com.fasterxml.jackson.databind.node.ObjectNode) json.deepCopy())
+                    .without(OWN_FIELDS) : json);
             phones = PhonePolicy.of(realm).merge(json);
+            trusted = TrustedNetworks.of(realm).merge(json);
             checkAllowedChange(current, next);
         } catch (InvalidSettingException e) {
             return badRequest(e);
@@ -104,6 +113,7 @@ public class TwoFactorAdminResource {
         }
         next.writeTo(realm);
         phones.writeTo(realm);
+        trusted.writeTo(realm);
         if (supportMinutes != null) {
             try {
                 SupportAccess.change(session, realm, supportMinutes, auth.adminAuth().getUser(), adminEvent);
@@ -188,6 +198,37 @@ public class TwoFactorAdminResource {
         answer.put("hasMore", users.size() > size);
         answer.put("total", session.users().getUsersCount(realm, query));
         answer.put("users", users.size() > size ? users.subList(0, size) : users);
+        return json(Response.Status.OK, answer);
+    }
+
+    /**
+     * How many code sends each hourly cap refused in this realm in the last hour, beside the cap's server option and
+     * value, for the Security page: an admin sees whether an office is being turned away and which cap did it.
+     */
+    @GET
+    @Path("send-refusals")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response sendRefusals() {
+        auth.realm().requireViewRealm();
+        SendCaps caps = SendCaps.current();
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        SendRefusals.lastHour(session.singleUseObjects(), realm.getId()).forEach((cap, refused) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("cap", cap.id());
+            switch (cap) {
+                case USER -> { row.put("option", SendCaps.PER_USER); row.put("limit", caps.perUser()); }
+                case ADDRESS_TEXTS -> { row.put("option", SendCaps.PER_ADDRESS); row.put("limit", caps.perAddress()); }
+                case ADDRESS_EMAILS -> { row.put("option", SendCaps.EMAILS_PER_ADDRESS); row.put("limit", caps.emailsPerAddress()); }
+                case DESTINATION -> { row.put("option", SendCaps.PER_DESTINATION); row.put("limit", caps.perDestination()); }
+                case CONFIRM_NUMBERS -> { row.put("option", null); row.put("limit", SendCaps.CONFIRM_NUMBERS_PER_HOUR); }
+            }
+            row.put("refused", refused);
+            rows.add(row);
+        });
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("windowSeconds", 3600);
+        answer.put("caps", rows);
+        answer.put("total", rows.stream().mapToInt(r -> (Integer) r.get("refused")).sum());
         return json(Response.Status.OK, answer);
     }
 
@@ -437,6 +478,7 @@ public class TwoFactorAdminResource {
     private Map<String, Object> representation(TwoFactorSettings settings) {
         Map<String, Object> out = settings.toRepresentation(smsAvailable(settings));
         PhonePolicy.of(realm).putInto(out);
+        TrustedNetworks.of(realm).putInto(out);
         java.time.Instant supportUntil = SupportAccess.until(realm);
         out.put(SupportAccess.UNTIL, supportUntil == null ? null : supportUntil.toString());
         return out;

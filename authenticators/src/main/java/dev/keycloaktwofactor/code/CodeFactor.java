@@ -209,9 +209,18 @@ public class CodeFactor implements SecondFactor {
         if (!decision.allowed()) {
             dev.keycloaktwofactor.metrics.TwoFactorMetrics.sendRefused(decision.refusal().name());
             context.event().user(user).detail("reason", decision.refusal().name().toLowerCase()).error(EVENT_SEND_REFUSED);
-            FormMessage why = decision.refusal() == ResendSchedule.Refusal.COOLDOWN
-                    ? new FormMessage(null, isResend ? "twofactorResendTooSoon" : "twofactorCodeRecentlySent", decision.waitSeconds())
-                    : new FormMessage(null, "twofactorResendLimit");
+            FormMessage why;
+            if (decision.refusal() == ResendSchedule.Refusal.COOLDOWN) {
+                why = new FormMessage(null, isResend ? "twofactorResendTooSoon" : "twofactorCodeRecentlySent", decision.waitSeconds());
+            } else {
+                // an hourly cap: the page names it and says when to try again; a refresh says the same until then
+                SendRefusals.count(context.session().singleUseObjects(), context.realm().getId(),
+                        SendRefusals.Cap.of(decision.refusal(), channel.id()));
+                long freeAt = org.keycloak.common.util.Time.currentTime() + decision.waitSeconds();
+                String key = capMessage(decision.refusal());
+                context.authSession().setAuthNote(note("refused"), key + "|" + freeAt);
+                why = new FormMessage(null, key, tryAgainAt(freeAt));
+            }
             context.challenge(codePage(context, settings, why));
             return false;
         }
@@ -229,11 +238,43 @@ public class CodeFactor implements SecondFactor {
         }
         codes.save(issued, settings.codeTtlSeconds());
         schedule.recordSent(decision, settings);
+        context.authSession().removeAuthNote(note("refused"));
         long now = org.keycloak.common.util.Time.currentTime();
         // the store's put shows at commit: this page is told about the new code directly
         CodeStore.Live sent = new CodeStore.Live(issued.id(), now, now + settings.codeTtlSeconds());
         context.challenge(codePage(context, settings, isResend ? new FormMessage(null, "twofactorCodeSent") : null, sent));
         return true;
+    }
+
+    /** The words of a refusal by an hourly cap, naming the cap: "Too many codes were requested from your network...". */
+    private String capMessage(ResendSchedule.Refusal refusal) {
+        return switch (refusal) {
+            case USER_HOURLY_CAP -> "twofactorCapUser";
+            case ADDRESS_HOURLY_CAP -> "twofactorCapAddress";
+            default -> "email".equals(channel.id()) ? "twofactorCapDestinationEmail" : "twofactorCapDestinationSms";
+        };
+    }
+
+    /** "Try again at 10:14": the minute a slot frees, rounded up, so that the time shown is never too early. */
+    private static String tryAgainAt(long epochSecond) {
+        return CLOCK.format(Instant.ofEpochSecond((epochSecond + 59) / 60 * 60));
+    }
+
+    /**
+     * What a page with no live code says when nothing else is to be said: the cap that refused the last send while it
+     * still holds (so that a refresh stays honest), or that there is no code to enter.
+     */
+    private FormMessage withoutLiveCode(CodeStep context, TwoFactorSettings settings) {
+        String refused = context.authSession().getAuthNote(note("refused"));
+        if (refused != null) {
+            int bar = refused.lastIndexOf('|');
+            long freeAt = bar < 0 ? 0 : Long.parseLong(refused.substring(bar + 1));
+            if (freeAt > org.keycloak.common.util.Time.currentTime()) {
+                return new FormMessage(null, refused.substring(0, bar), tryAgainAt(freeAt));
+            }
+        }
+        // "send a new one" only where the page offers to
+        return new FormMessage(null, resends(context.authSession()) < settings.maxResends() ? "twofactorNoLiveCode" : "twofactorResendLimit");
     }
 
     private ResendSchedule schedule(CodeStep context) {
@@ -258,6 +299,10 @@ public class CodeFactor implements SecondFactor {
     /** @param live the user's live code on this channel, or null when none works now */
     private Response codePage(CodeStep context, TwoFactorSettings settings, FormMessage message, CodeStore.Live live) {
         LoginFormsProvider form = context.form();
+        if (live == null && (message == null || !FormMessage.GLOBAL.equals(message.getField()))) {
+            // no code to enter, so no code field: what would be said about it is said to the page
+            message = message == null ? withoutLiveCode(context, settings) : new FormMessage(null, message.getMessage(), message.getParameters());
+        }
         if (message != null) {
             // FormMessage turns a null field into GLOBAL: only a real field name marks a field error
             if (!FormMessage.GLOBAL.equals(message.getField())) {
@@ -277,6 +322,9 @@ public class CodeFactor implements SecondFactor {
                 .setAttribute("twofactorResendIn", live == null ? 0 : schedule(context).secondsToWait(settings))
                 .setAttribute("twofactorSentAt", live == null ? null : CLOCK.format(Instant.ofEpochSecond(live.sentAt())))
                 .setAttribute("twofactorValidUntil", live == null ? null : CLOCK.format(Instant.ofEpochSecond(live.expiresAt())))
+                .setAttribute("twofactorLiveCode", live != null)
+                // a refusal by a cap is all the page says: no "We sent a code" line beside it, even with a live code
+                .setAttribute("twofactorCapRefusal", message != null && message.getMessage().startsWith("twofactorCap"))
                 .setAttribute("twofactorCodeLength", settings.codeLength())
                 .setAttribute("twofactorSubmitLabel", submitLabel == null ? "twofactorSubmit" : submitLabel)
                 .createForm("twofactor-code.ftl");

@@ -1,5 +1,6 @@
 package dev.keycloaktwofactor.code;
 
+import dev.keycloaktwofactor.ip.TrustedNetworks;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
@@ -8,6 +9,7 @@ import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.UserModel;
 
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * When the next code may go out to a user on a channel: after the n-th send the user waits n times the realm's
@@ -15,7 +17,7 @@ import java.util.Map;
  * user and channel, so a new browser or a new login attempt does not reset it; it is forgotten after a
  * successful sign-in or a quarter of an hour of quiet. The wait holds only while the user has a live code
  * ({@link CodeStore}): with none (expired, spent) there is nothing to wait for. On top, the {@link SendCaps} per
- * user, per source address and per destination in any rolling hour.
+ * user, per source address (texts; emails only when the operator caps them) and per destination in any rolling hour.
  */
 public final class ResendSchedule {
 
@@ -35,21 +37,36 @@ public final class ResendSchedule {
     private final String realmId;
     private final String key;
     private final String userKey;
+    private final String channel;
     private final String sourceAddress;
+    private final BooleanSupplier sourceTrusted;
     private final String destinationKey;
 
+    /**
+     * @param sourceAddress the client's address as Keycloak sees it (forwarded headers count only from a trusted proxy);
+     *                      inside the realm's {@code trustedNetworks} or its {@code ipAllowlist} it is not counted per
+     *                      address
+     */
     public ResendSchedule(KeycloakSession session, RealmModel realm, UserModel user, String channel, String destination,
                           String sourceAddress) {
-        this(session.singleUseObjects(), realm.getId(), user.getId(), channel, destination, sourceAddress);
+        this(session.singleUseObjects(), realm.getId(), user.getId(), channel, destination, sourceAddress,
+                () -> TrustedNetworks.exempts(realm, TwoFactorSettings.of(realm), sourceAddress));
     }
 
     ResendSchedule(SingleUseObjectProvider store, String realmId, String userId, String channel, String destination,
                    String sourceAddress) {
+        this(store, realmId, userId, channel, destination, sourceAddress, () -> false);
+    }
+
+    ResendSchedule(SingleUseObjectProvider store, String realmId, String userId, String channel, String destination,
+                   String sourceAddress, BooleanSupplier sourceTrusted) {
         this.store = store;
         this.realmId = realmId;
+        this.channel = channel;
         this.userKey = userId + ":" + channel;
         this.key = "twofactor:sends:" + realmId + ":" + userKey;
         this.sourceAddress = sourceAddress == null ? "unknown" : sourceAddress;
+        this.sourceTrusted = sourceTrusted;
         // hashed: keys of the store may end up in logs or dumps, destinations must not
         this.destinationKey = channel + ":" + (destination == null ? "-" : OneTimeCode.hash(destination, "destination"));
     }
@@ -90,22 +107,34 @@ public final class ResendSchedule {
         // are given back, so that one user's refused attempts do not spend a budget another user shares (SECURITY 24).
         SendCaps caps = SendCaps.current();
         java.util.List<String> claimed = new java.util.ArrayList<>(3);
-        if (!claim("twofactor:hourly:user:" + realmId + ":" + userKey, caps.perUser(), claimed)) {
-            return new Decision(Refusal.USER_HOURLY_CAP, HOUR, count, last);
+        String userCounter = "twofactor:hourly:user:" + realmId + ":" + userKey;
+        if (!claim(userCounter, caps.perUser(), claimed)) {
+            return capped(Refusal.USER_HOURLY_CAP, userCounter, caps.perUser(), count, last);
         }
-        if (!claim("twofactor:hourly:address:" + realmId + ":" + sourceAddress, caps.perAddress(), claimed)) {
+        // texts only by default (toll fraud); known networks of the realm are not counted per address at all
+        int addressCap = caps.perAddress(channel);
+        String addressCounter = "twofactor:hourly:address:" + realmId + ":" + channel + ":" + sourceAddress;
+        if (addressCap > 0 && !sourceTrusted.getAsBoolean() && !claim(addressCounter, addressCap, claimed)) {
             giveBack(claimed);
-            return new Decision(Refusal.ADDRESS_HOURLY_CAP, HOUR, count, last);
+            return capped(Refusal.ADDRESS_HOURLY_CAP, addressCounter, addressCap, count, last);
         }
-        if (!claim("twofactor:hourly:destination:" + realmId + ":" + destinationKey, caps.perDestination(), claimed)) {
+        String destinationCounter = "twofactor:hourly:destination:" + realmId + ":" + destinationKey;
+        if (!claim(destinationCounter, caps.perDestination(), claimed)) {
             giveBack(claimed);
-            return new Decision(Refusal.DESTINATION_HOURLY_CAP, HOUR, count, last);
+            return capped(Refusal.DESTINATION_HOURLY_CAP, destinationCounter, caps.perDestination(), count, last);
         }
         if (!store.putIfAbsent(claimKey(count, last), Math.max(60, settings.resendCooldownSeconds()))) {
             giveBack(claimed);
             return new Decision(Refusal.COOLDOWN, settings.resendCooldownSeconds(), count, last);
         }
+        claimed.forEach(slot -> AtomicSlots.stamp(store, slot, HOUR));
         return new Decision(null, 0, count, last);
+    }
+
+    /** A refusal by an hourly cap, waiting until the cap's first slot frees (the page says "Try again at 10:14"). */
+    private Decision capped(Refusal refusal, String counter, int cap, int count, long last) {
+        long freeAt = AtomicSlots.firstFreeAt(store, counter, cap, HOUR);
+        return new Decision(refusal, (int) Math.max(1, freeAt - Time.currentTime()), count, last);
     }
 
     private boolean claim(String counter, int cap, java.util.List<String> claimed) {

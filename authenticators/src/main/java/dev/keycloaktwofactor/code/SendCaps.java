@@ -12,29 +12,43 @@ import java.util.Map;
 /**
  * Hard caps on codes sent in any rolling hour, on top of the resend wait: per user and channel, per source address,
  * per destination (a number, an address). Server-wide options of the policy step, e.g.
- * {@code --spi-authenticator--twofactor-authenticator--max-sends-per-address-per-hour=30}; read once at start.
+ * {@code --spi-authenticator--twofactor-authenticator--max-sends-per-address-per-hour=200}; read once at start.
+ * <p>
+ * Every send follows a correct password, so the per-address cap guards against one thing only: someone holding many
+ * stolen passwords pumping texts (toll fraud). It therefore counts <b>texts</b> ({@value #PER_ADDRESS}, 200 by
+ * default: an office of 100 behind one NAT address signing in twice an hour still gets through), while emailed codes,
+ * which cost nothing and have the per-user and per-destination caps, are capped per address only when the operator
+ * sets {@value #EMAILS_PER_ADDRESS} (0, the default, = off). Sources in the realm's {@code trustedNetworks} or
+ * {@code ipAllowlist} are not counted per address at all ({@link ResendSchedule}).
  */
-public record SendCaps(int perUser, int perAddress, int perDestination) {
+public record SendCaps(int perUser, int perAddress, int perDestination, int emailsPerAddress) {
 
     public static final String PER_USER = "max-sends-per-user-per-hour";
     public static final String PER_ADDRESS = "max-sends-per-address-per-hour";
     public static final String PER_DESTINATION = "max-sends-per-destination-per-hour";
+    public static final String EMAILS_PER_ADDRESS = "max-emails-per-address-per-hour";
 
-    public static final SendCaps DEFAULTS = new SendCaps(10, 30, 10);
+    public static final SendCaps DEFAULTS = new SendCaps(10, 200, 10, 0);
     private static final int MOST = 1000;
 
     private static volatile SendCaps current = DEFAULTS;
 
     public SendCaps {
-        check(PER_USER, perUser);
-        check(PER_ADDRESS, perAddress);
-        check(PER_DESTINATION, perDestination);
+        check(PER_USER, perUser, 1);
+        check(PER_ADDRESS, perAddress, 1);
+        check(PER_DESTINATION, perDestination, 1);
+        check(EMAILS_PER_ADDRESS, emailsPerAddress, 0);
     }
 
-    private static void check(String option, int value) {
-        if (value < 1 || value > MOST) {
-            throw new IllegalArgumentException("keycloak-twofactor: option " + option + " must be 1.." + MOST + ", not " + value);
+    private static void check(String option, int value, int least) {
+        if (value < least || value > MOST) {
+            throw new IllegalArgumentException("keycloak-twofactor: option " + option + " must be " + least + ".." + MOST + ", not " + value);
         }
+    }
+
+    /** The per-source-address cap of a channel ("sms": texts, "email"), 0 when that channel has none. */
+    public int perAddress(String channel) {
+        return "email".equals(channel) ? emailsPerAddress : perAddress;
     }
 
     public static SendCaps current() {
@@ -44,7 +58,7 @@ public record SendCaps(int perUser, int perAddress, int perDestination) {
     /** Reads the options (a bad value stops the server at start, naming the option, rather than running uncapped). */
     public static void configure(Config.Scope config) {
         current = new SendCaps(config.getInt(PER_USER, DEFAULTS.perUser()), config.getInt(PER_ADDRESS, DEFAULTS.perAddress()),
-                config.getInt(PER_DESTINATION, DEFAULTS.perDestination()));
+                config.getInt(PER_DESTINATION, DEFAULTS.perDestination()), config.getInt(EMAILS_PER_ADDRESS, DEFAULTS.emailsPerAddress()));
     }
 
     /** Different numbers one user may be sent confirmation codes to in any rolling hour. */
@@ -76,6 +90,7 @@ public record SendCaps(int perUser, int perAddress, int perDestination) {
         info.put(PER_USER, Integer.toString(perUser));
         info.put(PER_ADDRESS, Integer.toString(perAddress));
         info.put(PER_DESTINATION, Integer.toString(perDestination));
+        info.put(EMAILS_PER_ADDRESS, Integer.toString(emailsPerAddress));
         return info;
     }
 
@@ -84,9 +99,13 @@ public record SendCaps(int perUser, int perAddress, int perDestination) {
                 .property().name(PER_USER).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(DEFAULTS.perUser())
                 .helpText("Codes (email or SMS) one user may be sent per channel in any hour, whatever the resend wait.").add()
                 .property().name(PER_ADDRESS).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(DEFAULTS.perAddress())
-                .helpText("Codes sent for logins from one source address in any hour, across users.").add()
+                .helpText("Texts (SMS codes, phone confirmations) sent for requests from one source address in any hour, across"
+                        + " users; sources in a realm's trustedNetworks or ipAllowlist are not counted.").add()
                 .property().name(PER_DESTINATION).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(DEFAULTS.perDestination())
                 .helpText("Codes sent to one phone number or email address in any hour, across users.").add()
+                .property().name(EMAILS_PER_ADDRESS).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(DEFAULTS.emailsPerAddress())
+                .helpText("Emailed codes sent for requests from one source address in any hour, across users; 0 = no such cap."
+                        + " Sources in a realm's trustedNetworks or ipAllowlist are not counted.").add()
                 .build();
     }
 }

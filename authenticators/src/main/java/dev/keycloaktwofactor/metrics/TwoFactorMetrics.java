@@ -23,7 +23,7 @@ import java.util.Locale;
  *   <li>{@code twofactor_code_checks_total{factor,result}}: factor email|sms|app, result accepted|wrong|superseded|
  *       expired|none_pending;</li>
  *   <li>{@code twofactor_send_refused_total{reason}}: cooldown|user_hourly_cap|address_hourly_cap|
- *       destination_hourly_cap|resend_limit;</li>
+ *       destination_hourly_cap|resend_limit|confirm_numbers_hourly_cap;</li>
  *   <li>{@code twofactor_lockouts_total}: users whose second factor was locked after too many wrong codes;</li>
  *   <li>{@code twofactor_gateway_seconds{channel}}: time spent handing a code to the mail server or SMS gateway.</li>
  * </ul>

@@ -111,6 +111,9 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
                 context.getEvent().clone().event(org.keycloak.events.EventType.CUSTOM_REQUIRED_ACTION_ERROR).user(user)
                         .detail("custom_required_action", PROVIDER_ID).detail("reason", "numbers_per_hour")
                         .error(CodeFactor.EVENT_SEND_REFUSED);
+                dev.keycloaktwofactor.metrics.TwoFactorMetrics.sendRefused("confirm_numbers_hourly_cap");
+                dev.keycloaktwofactor.code.SendRefusals.count(context.getSession().singleUseObjects(), context.getRealm().getId(),
+                        dev.keycloaktwofactor.code.SendRefusals.Cap.CONFIRM_NUMBERS);
                 context.challenge(enterPage(context, new FormMessage(PhoneNumbers.FIELD, "twofactorPhoneTooManyNumbers")));
                 return;
             }

@@ -25,6 +25,9 @@ public enum Refusal {
     IP_ALLOWLIST_TOO_LONG,
     /** The admin's own address would not be in the list ({@code value}: the address). */
     IP_ALLOWLIST_LOCKS_YOU_OUT,
+    /** Not a list, or an entry that is not an address or CIDR range ({@code value}: the entry). */
+    TRUSTED_NETWORKS_INVALID,
+    TRUSTED_NETWORKS_TOO_LONG,
     /** Only a master-realm admin may switch SMS on or off for a realm. */
     SMS_ACTIVATED_MASTER_ONLY,
     SMS_NOT_ACTIVATED,

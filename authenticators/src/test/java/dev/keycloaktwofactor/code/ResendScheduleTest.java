@@ -57,4 +57,54 @@ class ResendScheduleTest {
         assertThat(second.tryClaim(settings, true).refusal()).isEqualTo(ResendSchedule.Refusal.COOLDOWN);
         assertThat(store.contains("twofactor:hourly:user:realm:a:sms:2")).isFalse();
     }
+
+    @Test
+    void emailedCodesAreNotCappedPerAddressUnlessTheOperatorSetsACap() {
+        SendCaps.configure(SendCapsTest.scope(Map.of(SendCaps.PER_ADDRESS, "2")));
+        for (int u = 0; u < 5; u++) {
+            assertThat(new ResendSchedule(store, "realm", "user" + u, "email", "u" + u + "@example.test", "10.0.0.1")
+                    .tryClaim(settings, true).allowed()).as("email " + u).isTrue();
+        }
+        SendCaps.configure(SendCapsTest.scope(Map.of(SendCaps.PER_ADDRESS, "2", SendCaps.EMAILS_PER_ADDRESS, "1")));
+        assertThat(new ResendSchedule(store, "realm", "other", "email", "o@example.test", "10.0.0.2").tryClaim(settings, true).allowed()).isTrue();
+        assertThat(new ResendSchedule(store, "realm", "next", "email", "n@example.test", "10.0.0.2").tryClaim(settings, true).refusal())
+                .isEqualTo(ResendSchedule.Refusal.ADDRESS_HOURLY_CAP);
+    }
+
+    @Test
+    void aTrustedSourceIsNotCountedPerAddressButItsUsersAndDestinationsAre() {
+        SendCaps.configure(SendCapsTest.scope(Map.of(SendCaps.PER_ADDRESS, "1", SendCaps.PER_USER, "2", SendCaps.PER_DESTINATION, "2")));
+        for (int u = 0; u < 3; u++) {
+            ResendSchedule s = new ResendSchedule(store, "realm", "u" + u, "sms", "+1415555010" + u, "10.0.0.1", () -> true);
+            ResendSchedule.Decision d = s.tryClaim(settings, true);
+            assertThat(d.allowed()).isTrue();
+            s.recordSent(d, settings);
+        }
+        assertThat(new ResendSchedule(store, "realm", "u0", "sms", "+14155550100", "10.0.0.1", () -> true).tryClaim(settings, true).allowed())
+                .as("u0's second code: within the user cap of 2").isTrue();
+        assertThat(new ResendSchedule(store, "realm", "u0", "sms", "+14155550109", "10.0.0.1", () -> true).tryClaim(settings, true).refusal())
+                .isEqualTo(ResendSchedule.Refusal.USER_HOURLY_CAP);
+        assertThat(new ResendSchedule(store, "realm", "u9", "sms", "+14155550100", "10.0.0.1", () -> true).tryClaim(settings, true).refusal())
+                .isEqualTo(ResendSchedule.Refusal.DESTINATION_HOURLY_CAP);
+        // the same address, untrusted: one text, then the cap
+        assertThat(new ResendSchedule(store, "realm", "v1", "sms", "+14155550201", "10.0.0.1").tryClaim(settings, true).allowed()).isTrue();
+        assertThat(new ResendSchedule(store, "realm", "v2", "sms", "+14155550202", "10.0.0.1").tryClaim(settings, true).refusal())
+                .isEqualTo(ResendSchedule.Refusal.ADDRESS_HOURLY_CAP);
+    }
+
+    @Test
+    void aCapRefusalWaitsUntilItsFirstSlotFrees() {
+        SendCaps.configure(SendCapsTest.scope(Map.of(SendCaps.PER_ADDRESS, "2")));
+        try {
+            assertThat(schedule("a", "+14155550100", "10.0.0.5").tryClaim(settings, true).allowed()).isTrue();
+            org.keycloak.common.util.Time.setOffset(600);
+            assertThat(schedule("b", "+14155550101", "10.0.0.5").tryClaim(settings, true).allowed()).isTrue();
+            org.keycloak.common.util.Time.setOffset(900);
+            ResendSchedule.Decision refused = schedule("c", "+14155550102", "10.0.0.5").tryClaim(settings, true);
+            assertThat(refused.refusal()).isEqualTo(ResendSchedule.Refusal.ADDRESS_HOURLY_CAP);
+            assertThat(refused.waitSeconds()).as("the first text's slot frees 3600 s after it, 900 s have passed").isEqualTo(2700);
+        } finally {
+            org.keycloak.common.util.Time.setOffset(0);
+        }
+    }
 }

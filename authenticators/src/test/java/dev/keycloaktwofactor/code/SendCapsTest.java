@@ -20,13 +20,23 @@ class SendCapsTest {
     @Test
     void withoutOptionsTheDefaultsHold() {
         SendCaps.configure(scope(Map.of()));
-        assertThat(SendCaps.current()).isEqualTo(new SendCaps(10, 30, 10));
+        assertThat(SendCaps.current()).isEqualTo(new SendCaps(10, 200, 10, 0));
+    }
+
+    @Test
+    void theAddressCapCountsTextsAndEmailsOnlyWhenTheOperatorAsks() {
+        SendCaps.configure(scope(Map.of()));
+        assertThat(SendCaps.current().perAddress("sms")).isEqualTo(200);
+        assertThat(SendCaps.current().perAddress("email")).as("0 = emails are not capped per address").isZero();
+        SendCaps.configure(scope(Map.of(SendCaps.EMAILS_PER_ADDRESS, "50")));
+        assertThat(SendCaps.current().perAddress("email")).isEqualTo(50);
+        assertThat(SendCaps.current().perAddress("sms")).isEqualTo(200);
     }
 
     @Test
     void optionsReplaceTheDefaultsOneByOne() {
         SendCaps.configure(scope(Map.of(SendCaps.PER_ADDRESS, "100", SendCaps.PER_DESTINATION, "3")));
-        assertThat(SendCaps.current()).isEqualTo(new SendCaps(10, 100, 3));
+        assertThat(SendCaps.current()).isEqualTo(new SendCaps(10, 100, 3, 0));
         assertThat(SendCaps.current().asInfo()).containsEntry("max-sends-per-address-per-hour", "100");
     }
 
@@ -34,14 +44,16 @@ class SendCapsTest {
     void aCapOfZeroOrBeyondReasonStopsTheStartNamingTheOption() {
         assertThatThrownBy(() -> SendCaps.configure(scope(Map.of(SendCaps.PER_USER, "0"))))
                 .hasMessageContaining("max-sends-per-user-per-hour");
-        assertThatThrownBy(() -> new SendCaps(10, 1_000_001, 10)).hasMessageContaining("max-sends-per-address-per-hour");
+        assertThatThrownBy(() -> new SendCaps(10, 1_000_001, 10, 0)).hasMessageContaining("max-sends-per-address-per-hour");
+        assertThatThrownBy(() -> new SendCaps(10, 200, 10, -1)).hasMessageContaining("max-emails-per-address-per-hour");
         assertThat(SendCaps.current()).as("a refused value changes nothing").isEqualTo(SendCaps.DEFAULTS);
     }
 
     @Test
     void theOptionsAreDeclaredForKeycloaksHelpAndServerInfo() {
         assertThat(SendCaps.metadata()).extracting(p -> p.getName())
-                .containsExactly("max-sends-per-user-per-hour", "max-sends-per-address-per-hour", "max-sends-per-destination-per-hour");
+                .containsExactly("max-sends-per-user-per-hour", "max-sends-per-address-per-hour", "max-sends-per-destination-per-hour",
+                        "max-emails-per-address-per-hour");
     }
 
     static Config.Scope scope(Map<String, String> values) {

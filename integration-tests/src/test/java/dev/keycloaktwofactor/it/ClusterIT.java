@@ -270,7 +270,7 @@ class ClusterIT {
         int sent = twilio.to(phone).size();
         for (UnaryOperator<URI> node : List.of(a(), b())) {
             Browser.Page capped = r.signIn(r.browser().routed(node), "agent", "agent-pw");
-            assertThat(capped.doc().text()).contains("No more codes can be sent");
+            assertThat(capped.doc().text()).contains("Too many codes were sent to you in the last hour");
         }
         sleepSeconds(0.5);
         assertThat(twilio.to(phone)).hasSize(sent);

@@ -14,7 +14,7 @@ final class ExtraServerOptions {
     /** The one loopback source address whose X-Forwarded-For Keycloak believes. */
     static final String TRUSTED_PROXY = "127.0.0.3";
 
-    /** Not the default 30: the address-cap test then shows that the server option takes effect. */
+    /** Not the default 200: the address-cap test (SendCapsIT) then shows that the server option takes effect. */
     static final int ADDRESS_CAP = 25;
 
     /** Not the default "twofactor-support": the support tests then show that the server option takes effect. */

@@ -35,6 +35,7 @@ class ServerStartIT {
                 .isEqualTo(String.valueOf(ExtraServerOptions.ADDRESS_CAP));
         assertThat(caps.get("max-sends-per-user-per-hour").asText()).isEqualTo("10");
         assertThat(caps.get("max-sends-per-destination-per-hour").asText()).isEqualTo("10");
+        assertThat(caps.get("max-emails-per-address-per-hour").asText()).as("emails are not capped per address by default").isEqualTo("0");
         assertThat(providers.at("/authenticator/providers/twofactor-direct-grant").isObject()).isTrue();
         assertThat(providers.at("/admin-realm-restapi-extension/providers/twofactor").isObject()).isTrue();
     }

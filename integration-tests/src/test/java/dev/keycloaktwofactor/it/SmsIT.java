@@ -87,7 +87,9 @@ class SmsIT {
             assertThat(submitCode(b, page, code(twilio.awaitTo(shared, sent, Duration.ofSeconds(10)))).isRedirectToClient()).isTrue();
         }
         Browser.Page capped = r.signIn(r.browser(), "second", "second-pw");
-        assertThat(capped.doc().text()).contains("No more codes can be sent");
+        assertThat(capped.doc().text()).containsPattern("Too many codes were sent to this phone number in the last hour\\. Try again at \\d\\d:\\d\\d\\.")
+                .doesNotContain("We sent a code");
+        assertThat(capped.doc().selectFirst("input[name=code]")).isNull();
         assertThat(twilio.to(shared)).hasSize(before + 10);
         JsonNode events = r.admin.ok(r.admin.get("/" + r.name + "/events?type=LOGIN_ERROR"));
         assertThat(events).anySatisfy(e -> {

@@ -1,0 +1,139 @@
+package dev.keycloaktwofactor.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.support.ui.Select;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Security page's send caps in a real browser: the realm's trusted networks as a field of the settings (saved,
+ * refused with the server's words next to the field), and the card that shows, per cap, its limit and how many sends
+ * it refused in the last hour (English and Russian).
+ */
+class SendCapsUiIT {
+
+    private static UiBrowser ui;
+
+    @BeforeAll
+    static void startBrowser() {
+        ui = UiBrowser.start();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (ui != null) {
+            ui.close();
+        }
+    }
+
+    @BeforeEach
+    void freshBrowser() {
+        ui.forgetEverything();
+        ui.desktop();
+    }
+
+    @AfterEach
+    void noConsoleErrors() {
+        ui.assertNoConsoleErrors();
+    }
+
+    private static String pageUrl(String realm) {
+        return KeycloakServer.get().baseUrl() + "/realms/" + realm + "/twofactor-admin/";
+    }
+
+    private static void awaitReady() {
+        ui.until("the Security page is ready", d -> "ready".equals(ui.script("return document.body && document.body.dataset.state;")));
+    }
+
+    private static String cell(String cap, String css) {
+        return ui.visible("#caps-rows tr[data-cap=" + cap + "] " + css).getText();
+    }
+
+    @Test
+    void anAdminSeesWhichCapRefusedSendsAndDeclaresTheOfficeAsATrustedNetwork() {
+        TestRealm r = TestRealm.create("ui-caps");
+        r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
+        // one user over the per-user cap of 10 emailed codes: the 11th sign-in is refused
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "email", "resendCooldownSeconds", 1)));
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("bruteForceProtected", false)));
+        r.addUser("agent", "agent-pw");
+        for (int i = 0; i < 10; i++) {
+            Browser b = r.browser();
+            Browser.Page page = r.signIn(b, "agent", "agent-pw");
+            String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+            assertThat(b.submit(page, "form:has(input[name=code])", Map.of("code", code)).isRedirectToClient()).isTrue();
+        }
+        assertThat(r.signIn(r.browser(), "agent", "agent-pw").doc().text()).contains("Too many codes were sent to you");
+        // the admin signs in as everyone does here, with an emailed code
+        ui.open(pageUrl(r.name));
+        ui.visible("#kc-form-login");
+        ui.signIn("boss", "boss-pw");
+        ui.type("#code", EmailCodes.code(EmailCodes.next(r, "boss")));
+        ui.click("#kc-login");
+        awaitReady();
+
+        assertThat(ui.visible("#caps-title").getText()).isEqualTo("Send caps");
+        assertThat(cell("user", "th")).contains("Codes to one user").contains("max-sends-per-user-per-hour");
+        assertThat(cell("user", ".caps-limit")).isEqualTo("10");
+        assertThat(cell("user", ".caps-count")).isEqualTo("1");
+        assertThat(ui.find("#caps-rows tr[data-cap=user]").getAttribute("class")).contains("caps-refused");
+        assertThat(cell("address_texts", "th")).contains("Text messages requested from one network");
+        assertThat(cell("address_texts", ".caps-limit")).isEqualTo(String.valueOf(ExtraServerOptions.ADDRESS_CAP));
+        assertThat(cell("address_texts", ".caps-count")).isEqualTo("0");
+        assertThat(cell("address_emails", ".caps-limit")).as("emails are not capped per address by default").isEqualTo("none");
+        assertThat(ui.visible("#caps-summary").getText()).isEqualTo("Sends refused in the last hour: 1.");
+        ui.element("send-caps", "#caps-card");
+        ui.assertAccessible("send caps card");
+
+        // a new refusal shows after Refresh
+        assertThat(r.signIn(r.browser(), "agent", "agent-pw").doc().text()).contains("Too many codes were sent to you");
+        ui.click("#caps-refresh");
+        ui.until("the new count", d -> "2".equals(ui.find("#caps-rows tr[data-cap=user] .caps-count").getText()));
+
+        // the office's range: refused with the server's words beside the field, then saved
+        ui.type("#trustedNetworks", "203.0.113.0/24\n10.0.0.0/33");
+        ui.click("#save");
+        assertThat(ui.visible("#err-trustedNetworks").getText()).isNotBlank();
+        assertThat(ui.find("#trustedNetworks").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(r.settings().get("trustedNetworks")).as("nothing saved").isEmpty();
+        ui.assertAccessible("trusted networks with a field error");
+        ui.type("#trustedNetworks", "203.0.113.0/24\n2001:db8::/32");
+        ui.click("#save");
+        ui.until("saved", d -> ui.present("#save-message") && ui.find("#save-message").getText().startsWith("Saved"));
+        assertThat(r.settings().get("trustedNetworks")).extracting(n -> n.asText()).containsExactly("203.0.113.0/24", "2001:db8::/32");
+        ui.driver.navigate().refresh();
+        awaitReady();
+        assertThat(ui.find("#trustedNetworks").getDomProperty("value")).isEqualTo("203.0.113.0/24\n2001:db8::/32");
+
+        new Select(ui.find("#lang-select")).selectByValue("ru");
+        assertThat(ui.find("#caps-title").getText()).isEqualTo("Ограничения отправки");
+        assertThat(cell("user", "th")).contains("Коды одному пользователю");
+        assertThat(cell("address_emails", ".caps-limit")).isEqualTo("нет");
+        assertThat(ui.find("#caps-summary").getText()).isEqualTo("За последний час отклонено отправок: 2.");
+        assertThat(ui.find("label[for=trustedNetworks]").getText()).isEqualTo("Доверенные сети");
+        ui.element("send-caps-ru", "#caps-card");
+        ui.assertAccessible("send caps card in Russian");
+        new Select(ui.find("#lang-select")).selectByValue("en");
+    }
+
+    @Test
+    void aRealmWithoutRefusalsSaysSo() {
+        TestRealm r = TestRealm.create("ui-caps-none");
+        r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
+        ui.open(pageUrl(r.name));
+        ui.visible("#kc-form-login");
+        ui.signIn("boss", "boss-pw");
+        awaitReady();
+        assertThat(ui.visible("#caps-summary").getText()).isEqualTo("No send was refused in the last hour.");
+        List<String> counts = ui.driver.findElements(org.openqa.selenium.By.cssSelector("#caps-rows .caps-count")).stream()
+                .map(e -> e.getText()).toList();
+        assertThat(counts).hasSize(5).containsOnly("0");
+    }
+}
