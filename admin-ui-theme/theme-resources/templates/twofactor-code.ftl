@@ -41,6 +41,7 @@
             /* no fading: small text keeps the page's full text colour (4.5:1 at least, axe) */
             .twofactor-hint { margin: 0.75rem 0 0 0; font-size: 0.875em; }
             <#if !tfPf5>.twofactor-hint { color: #151515; }</#if>
+            <#if !tfPf5>#twofactor-delivery-failed, #twofactor-delivery-failed p { color: #151515; }</#if>
             .twofactor-actions { display: flex; flex-direction: column; gap: 0.75rem; }
             .twofactor-actions > * { width: 100%; margin: 0; }
             .twofactor-code-input { font-variant-numeric: tabular-nums; letter-spacing: 0.15em; }
