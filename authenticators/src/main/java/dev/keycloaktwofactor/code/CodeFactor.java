@@ -126,8 +126,9 @@ public class CodeFactor implements SecondFactor {
             resend(context, settings);
             return false;
         }
-        if (delivery(context) == DeliveryState.Status.FAILED) {
-            // the code never went out (also without JavaScript, this is where the user learns it): nothing to check
+        if (delivery(context) == DeliveryState.Status.FAILED && codes(context).live() == null) {
+            // the code never went out and none from before works (also without JavaScript, this is where the user
+            // learns it): nothing to check. With an earlier code still live, it is checked, and the page says both.
             context.challenge(codePage(context, settings, null));
             return false;
         }

@@ -133,23 +133,38 @@ final class DeliveryBenchmark {
 
     // ------------------------------------------------------------------------------------------------ methods
 
-    private static Map<String, Object> codeSettings(String method) {
-        // the benchmark signs in from loopback many times: the per-address cap is the suite's 25, loopback is trusted here
-        return Map.of("method", method, "resendCooldownSeconds", 1, "trustedNetworks", List.of("127.0.0.0/8", "::1/128"));
+    /**
+     * The suite's server caps sends per source address and realm at 25 an hour, and every benchmark login comes from
+     * loopback: code logins are spread over realms ("shards") of at most 24 sends each, and over users of at most
+     * {@value #LOGINS_PER_CODE_USER} logins each. Login {@code n} goes to shard {@code n % shards}.
+     */
+    private static final int SENDS_PER_SHARD = 24;
+    private static final int USERS_PER_SHARD = (SENDS_PER_SHARD + LOGINS_PER_CODE_USER - 1) / LOGINS_PER_CODE_USER + 1;
+
+    private static int shards(int total) {
+        return (total + SENDS_PER_SHARD - 1) / SENDS_PER_SHARD;
+    }
+
+    /** The user of login {@code n} in its shard: a user is used by one client at a time (see the lock in the logins). */
+    private static int userOf(int n, int shards) {
+        return (n / shards) % USERS_PER_SHARD;
     }
 
     private Method emailMethod(int smtpPort, int total) {
-        TestRealm r = TestRealm.create("bench-email");
-        r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(smtpPort),
-                "from", "keycloak@example.test"))));
-        r.admin.ok(r.putSettings(r.admin, codeSettings("email")));
-        int users = (total + LOGINS_PER_CODE_USER - 1) / LOGINS_PER_CODE_USER;
-        for (int u = 0; u < users; u++) {
-            r.addUser(String.format("mail-%03d", u), "pw");
+        List<TestRealm> realms = new ArrayList<>();
+        for (int k = 0; k < shards(total); k++) {
+            TestRealm r = TestRealm.create("bench-email");
+            r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(smtpPort),
+                    "from", "keycloak@example.test"))));
+            r.admin.ok(r.putSettings(r.admin, Map.of("method", "email", "resendCooldownSeconds", 1)));
+            for (int u = 0; u < USERS_PER_SHARD; u++) {
+                r.addUser(String.format("mail-%03d", u), "pw");
+            }
+            realms.add(r);
         }
         return n -> {
-            // a user is used by one client at a time: clients take logins in blocks of users
-            String user = String.format("mail-%03d", n % users);
+            TestRealm r = realms.get(n % realms.size());
+            String user = String.format("mail-%03d", userOf(n, realms.size()));
             synchronized (("bench-user-" + r.name + user).intern()) {
                 Browser b = r.browser();
                 Browser.Page login = b.open(r.authUrl());
@@ -165,27 +180,30 @@ final class DeliveryBenchmark {
     }
 
     private Method smsMethod(int total) {
-        TestRealm r = TestRealm.withSms("bench-sms", codeSettings("sms"));
-        int users = (total + LOGINS_PER_CODE_USER - 1) / LOGINS_PER_CODE_USER;
-        if (users > 100) {
-            throw new IllegalArgumentException("at most 100 SMS users (+1 415 555 0100..0199): fewer logins please");
-        }
-        for (int u = 0; u < users; u++) {
-            String id = r.addUser(String.format("text-%03d", u), "pw");
-            r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", phone(u))));
-            r.admin.ok(r.admin.post("/" + r.name + "/twofactor/users/" + id + "/phone/confirm", null));
+        List<TestRealm> realms = new ArrayList<>();
+        for (int k = 0; k < shards(total); k++) {
+            TestRealm r = TestRealm.withSms("bench-sms", Map.of("resendCooldownSeconds", 1));
+            for (int u = 0; u < USERS_PER_SHARD; u++) {
+                String id = r.addUser(String.format("text-%03d", u), "pw");
+                r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", phone(k, u))));
+                r.admin.ok(r.admin.post("/" + r.name + "/twofactor/users/" + id + "/phone/confirm", null));
+            }
+            realms.add(r);
         }
         return n -> {
-            int u = n % users;
+            int k = n % realms.size();
+            TestRealm r = realms.get(k);
+            int u = userOf(n, realms.size());
             String user = String.format("text-%03d", u);
+            String phone = phone(k, u);
             synchronized (("bench-user-" + r.name + user).intern()) {
-                int before = twilio.to(phone(u)).size();
+                int before = twilio.to(phone).size();
                 Browser b = r.browser();
                 Browser.Page login = b.open(r.authUrl());
                 long t0 = System.nanoTime();
                 Browser.Page page = b.submit(login, "form#kc-form-login", Map.of("username", user, "password", "pw"));
                 long took = System.nanoTime() - t0;
-                String code = twilio.awaitTo(phone(u), before, Duration.ofSeconds(30)).code();
+                String code = twilio.awaitTo(phone, before, Duration.ofSeconds(30)).code();
                 Browser.Page done = b.submit(page, "form:has(input[name=code])", Map.of("code", code));
                 assertThat(done.isRedirectToClient()).as("SMS login of " + user + ": " + done).isTrue();
                 return took;
@@ -193,8 +211,13 @@ final class DeliveryBenchmark {
         };
     }
 
-    private static String phone(int u) {
-        return String.format("+1415555%04d", 100 + u);
+    /** A number per shard and user (+1 415 555 01xx, numbers the phone library takes as mobile). */
+    private static String phone(int shard, int u) {
+        int n = shard * USERS_PER_SHARD + u;
+        if (n > 59) {
+            throw new IllegalArgumentException("too many SMS users for +1 415 555 0140..0199: fewer logins please");
+        }
+        return String.format("+1415555%04d", 140 + n);
     }
 
     /** Our app method: each user enrolled first (QR), then signs in once with the app's code. */
