@@ -10,7 +10,9 @@
   twofactorCodeLength (int, optional: sets maxlength), twofactorSentAt / twofactorValidUntil (server-local "HH:mm" of
   the user's live code, optional: "We sent a code to … at 14:02. It is valid until 14:07."), twofactorLiveCode
   (boolean, optional: false = no code works now, so no "We sent a code" line and no code field), twofactorCapRefusal
-  (boolean, optional: true = a send was refused by an hourly cap, whose words are the page's message; no "We sent" line).
+  (boolean, optional: true = a send was refused by an hourly cap, whose words are the page's message; no "We sent" line),
+  twofactorDeliveryFailed (boolean: the last send failed, shown at once), twofactorDeliveryStatusUrl (the send is pending:
+  the page polls this same-origin URL and shows the failure without a reload).
 -->
 <#assign tfChannel = (twofactorChannel!"totp")?string>
 <#assign tfPf5 = properties.kcFormGroupLabelClass??>
@@ -45,6 +47,7 @@
             /* no fading: small text keeps the page's full text colour (4.5:1 at least, axe) */
             .twofactor-hint { margin: 0.75rem 0 0 0; font-size: 0.875em; }
             <#if !tfPf5>.twofactor-hint { color: #151515; }</#if>
+            <#if !tfPf5>#twofactor-delivery-failed, #twofactor-delivery-failed p { color: #151515; }</#if>
             .twofactor-actions { display: flex; flex-direction: column; gap: 0.75rem; }
             .twofactor-actions > * { width: 100%; margin: 0; }
             .twofactor-code-input { font-variant-numeric: tabular-nums; letter-spacing: 0.15em; }
@@ -64,6 +67,12 @@
                 ${msg("twofactorInstructionTotp")}
             </#if>
         </p>
+        </#if>
+        <#assign tfDeliveryFailed = (twofactorDeliveryFailed!false)?is_boolean && (twofactorDeliveryFailed!false)>
+        <#if tfDeliveryFailed || (twofactorDeliveryStatusUrl!"")?has_content>
+            <div id="twofactor-delivery-failed" class="${properties.kcAlertClass!} pf-m-danger" role="alert" <#if !tfDeliveryFailed>hidden data-status-url="${twofactorDeliveryStatusUrl}"</#if>>
+                <p class="${properties.kcAlertTitleClass!}">${msg("twofactorDeliveryFailed")}</p>
+            </div>
         </#if>
 
         <form id="kc-twofactor-code-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
@@ -147,6 +156,9 @@
                 const total = parseInt(button.dataset.resendIn, 10) || 0;
                 const deadline = Date.now() + total * 1000;
                 const tick = () => {
+                    if (button.dataset.deliveryFailed) {
+                        return;
+                    }
                     const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
                     if (left > 0) {
                         label.textContent = button.dataset.labelWait.replace("{0}", String(left));
@@ -161,6 +173,41 @@
                 };
                 tick();
             }
+        </script>
+        </#if>
+        <#if !tfDeliveryFailed && (twofactorDeliveryStatusUrl!"")?has_content>
+        <script type="module">
+            // the code goes out after this page was sent: ask (same origin) how it went, and say so if it failed
+            const failed = document.getElementById("twofactor-delivery-failed");
+            const until = Date.now() + 70000;
+            const poll = async () => {
+                try {
+                    const answer = await fetch(failed.dataset.statusUrl, {credentials: "same-origin", cache: "no-store"});
+                    const state = answer.ok ? (await answer.json()).state : null;
+                    if (state === "sent" || answer.status === 404) {
+                        return;
+                    }
+                    if (state === "failed") {
+                        failed.hidden = false;
+                        const button = document.querySelector("button[name='resend']");
+                        if (button) {
+                            button.dataset.deliveryFailed = "true";
+                            button.disabled = false;
+                            const label = document.getElementById("twofactor-resend-label");
+                            if (label) {
+                                label.textContent = button.dataset.labelReady || label.textContent;
+                            }
+                        }
+                        return;
+                    }
+                } catch (e) {
+                    // the next try may get through
+                }
+                if (Date.now() < until) {
+                    setTimeout(poll, 1000);
+                }
+            };
+            setTimeout(poll, 300);
         </script>
         </#if>
     </#if>

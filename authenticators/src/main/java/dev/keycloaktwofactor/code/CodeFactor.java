@@ -2,7 +2,6 @@ package dev.keycloaktwofactor.code;
 
 import dev.keycloaktwofactor.policy.SecondFactor;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
-import org.jboss.logging.Logger;
 import org.keycloak.events.Errors;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.UserModel;
@@ -24,8 +23,6 @@ import java.time.format.DateTimeFormatter;
  * live one), and the server decides whether it may go out. Wrong entries count per user ({@link SecondFactorLock}).
  */
 public class CodeFactor implements SecondFactor {
-
-    private static final Logger LOG = Logger.getLogger(CodeFactor.class);
 
     public static final String CODE_FIELD = "code";
     public static final String RESEND_FIELD = "resend";
@@ -74,6 +71,7 @@ public class CodeFactor implements SecondFactor {
      * live code of the old destination (codes are bound to their destination, so it is nothing for the new one).
      */
     public void forget(CodeStep context) {
+        context.authSession().removeAuthNote(note("delivery"));
         context.authSession().removeAuthNote(note("sent"));
         context.authSession().removeAuthNote(note("resends"));
     }
@@ -128,6 +126,12 @@ public class CodeFactor implements SecondFactor {
             resend(context, settings);
             return false;
         }
+        if (delivery(context) == DeliveryState.Status.FAILED && codes(context).live() == null) {
+            // the code never went out and none from before works (also without JavaScript, this is where the user
+            // learns it): nothing to check. With an earlier code still live, it is checked, and the page says both.
+            context.challenge(codePage(context, settings, null));
+            return false;
+        }
         String code = OneTimeCode.normalize(form.getFirst(CODE_FIELD));
         if (code == null) {
             context.challenge(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
@@ -144,6 +148,7 @@ public class CodeFactor implements SecondFactor {
             case ACCEPTED -> {
                 lock.reset();
                 schedule(context).reset();
+                context.authSession().removeAuthNote(note("delivery"));
                 context.authSession().removeAuthNote(note("sent"));
                 context.authSession().removeAuthNote(note("resends"));
                 return true;
@@ -225,20 +230,17 @@ public class CodeFactor implements SecondFactor {
             return false;
         }
         CodeStore.Issued issued = codes.issue(settings.codeLength());
-        try {
-            channel.deliver(context.session(), context.realm(), user, channel.destination(context), issued.code(), purpose, settings);
-        } catch (CodeDeliveryException e) {
-            // the live code (if any) stays: the new one never reached the user
-            schedule.release(decision);
-            context.authSession().removeAuthNote(note("sent"));
-            LOG.warnf("Two-factor code not delivered (%s, realm %s): %s", channel.id(), context.realm().getName(), e.getMessage());
-            context.event().user(user).error(EVENT_DELIVERY_FAILED);
-            context.challenge(messagePage(context, channel.deliveryFailedMessage()));
-            return false;
-        }
+        // The send runs after this request has committed (the code must exist before it can arrive), off the request
+        // path; its outcome is kept under a token that this page polls. A failed send puts back the code and the wait
+        // from before it, so "Send again" works at once; the caps keep counting it (a send counts when attempted).
+        String token = DeliveryState.begin(context.session().singleUseObjects(), context.authSession().getParentSession().getId(),
+                codes, codes.snapshot(), issued.id(), schedule, decision, settings.resendCooldownSeconds());
         codes.save(issued, settings.codeTtlSeconds());
         schedule.recordSent(decision, settings);
         context.authSession().removeAuthNote(note("refused"));
+        context.authSession().setAuthNote(note("delivery"), token);
+        CodeDelivery.afterCommit(context.session(), context, channel, channel.destination(context), issued.code(), purpose,
+                settings, token);
         long now = org.keycloak.common.util.Time.currentTime();
         // the store's put shows at commit: this page is told about the new code directly
         CodeStore.Live sent = new CodeStore.Live(issued.id(), now, now + settings.codeTtlSeconds());
@@ -275,6 +277,12 @@ public class CodeFactor implements SecondFactor {
         }
         // "send a new one" only where the page offers to
         return new FormMessage(null, resends(context.authSession()) < settings.maxResends() ? "twofactorNoLiveCode" : "twofactorResendLimit");
+    }
+
+    /** Where this page's last send stands (null when it sent none, or the outcome is no longer known). */
+    private DeliveryState.Status delivery(CodeStep context) {
+        return DeliveryState.read(context.session().singleUseObjects(), context.authSession().getAuthNote(note("delivery")),
+                context.authSession().getParentSession().getId());
     }
 
     private ResendSchedule schedule(CodeStep context) {
@@ -316,10 +324,18 @@ public class CodeFactor implements SecondFactor {
         AuthenticationSessionModel authSession = context.authSession();
         boolean resendAllowed = resends(authSession) < settings.maxResends();
         String destination = channel.destination(context);
+        DeliveryState.Status delivery = delivery(context);
+        boolean failed = delivery == DeliveryState.Status.FAILED;
+        if (delivery == DeliveryState.Status.PENDING) {
+            form.setAttribute("twofactorDeliveryStatusUrl", context.session().getContext().getUri().getBaseUriBuilder()
+                    .path("realms").path(context.realm().getName()).path(DeliveryStatusResource.PROVIDER_ID)
+                    .path(authSession.getAuthNote(note("delivery"))).build().toString());
+        }
         return form.setAttribute("twofactorChannel", channel.id())
                 .setAttribute("twofactorDestination", destination == null ? null : channel.masked(destination))
                 .setAttribute("twofactorResendAllowed", resendAllowed)
-                .setAttribute("twofactorResendIn", live == null ? 0 : schedule(context).secondsToWait(settings))
+                .setAttribute("twofactorDeliveryFailed", failed)
+                .setAttribute("twofactorResendIn", live == null || failed ? 0 : schedule(context).secondsToWait(settings))
                 .setAttribute("twofactorSentAt", live == null ? null : CLOCK.format(Instant.ofEpochSecond(live.sentAt())))
                 .setAttribute("twofactorValidUntil", live == null ? null : CLOCK.format(Instant.ofEpochSecond(live.expiresAt())))
                 .setAttribute("twofactorLiveCode", live != null)

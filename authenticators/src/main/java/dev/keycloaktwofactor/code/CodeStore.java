@@ -115,6 +115,35 @@ public final class CodeStore {
         return Result.ACCEPTED;
     }
 
+    /** The key of this user's live-code entry in the store (hashed: it names no destination). */
+    String key() {
+        return key;
+    }
+
+    /** The live-code entry as it stands now (hashes and times only), or an empty map; see {@link #restore}. */
+    Map<String, String> snapshot() {
+        Map<String, String> entry = store.get(key);
+        return entry == null ? Map.of() : Map.copyOf(entry);
+    }
+
+    /**
+     * A code that never reached the user is taken back: if the entry under {@code key} is still the one of
+     * {@code issuedId}, the entry from before it ({@code previous}, from {@link #snapshot}) is put back for what is left
+     * of its life, or the entry is removed. A newer code sent meanwhile is left alone.
+     */
+    static void restore(SingleUseObjectProvider store, String key, String issuedId, Map<String, String> previous) {
+        Map<String, String> current = store.get(key);
+        if (current == null || !issuedId.equals(current.get("id"))) {
+            return;
+        }
+        long left = previous.get("expires") == null ? 0 : Long.parseLong(previous.get("expires")) - Time.currentTime();
+        if (previous.get("id") == null || left <= 0) {
+            store.remove(key);
+        } else {
+            store.put(key, left, previous);
+        }
+    }
+
     /** Forgets the live code, e.g. after a successful sign-in by another factor. */
     public void discard() {
         store.remove(key);

@@ -166,7 +166,34 @@ public final class ResendSchedule {
     }
 
     private String claimKey(int count, long last) {
+        return claimKey(key, count, last);
+    }
+
+    private static String claimKey(String key, int count, long last) {
         return key + ":claim:" + count + ":" + last;
+    }
+
+    /** The key of this user's wait in the store. */
+    String key() {
+        return key;
+    }
+
+    /**
+     * A send that was recorded but never reached the user: the wait goes back to what it was before it (the hourly
+     * caps keep the slot: a send counts when it is attempted), and the next send may be claimed at once.
+     */
+    static void restore(SingleUseObjectProvider store, String key, int previousCount, long previousLast, int cooldownSeconds) {
+        Map<String, String> current = store.get(key);
+        if (current != null && count(current) != previousCount + 1) {
+            return; // a later send stands
+        }
+        if (previousCount == 0) {
+            store.remove(key);
+        } else {
+            store.put(key, (long) previousCount * cooldownSeconds + QUIET_RESET_SECONDS,
+                    Map.of("count", Integer.toString(previousCount), "last", Long.toString(previousLast)));
+        }
+        store.remove(claimKey(key, previousCount, previousLast));
     }
 
     /** After a successful sign-in the next login starts with no wait. */

@@ -1,5 +1,7 @@
 package dev.keycloaktwofactor.policy;
 
+import dev.keycloaktwofactor.code.CodeDelivery;
+import dev.keycloaktwofactor.code.DeliveryOptions;
 import dev.keycloaktwofactor.code.SendCaps;
 import dev.keycloaktwofactor.compat.KeycloakRelease;
 import dev.keycloaktwofactor.phone.PhoneCredentialEntry;
@@ -63,17 +65,27 @@ public class TwoFactorAuthenticatorFactory extends PolicyStepFactory implements 
         super.init(config);
         SendCaps.configure(config);
         SupportOptions.configure(config);
+        CodeDelivery.start(DeliveryOptions.of(config));
+    }
+
+    /** A stopping node finishes the sends it holds, within the grace period (see {@link CodeDelivery}). */
+    @Override
+    public void close() {
+        CodeDelivery.stop();
+        super.close();
     }
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return java.util.stream.Stream.concat(SendCaps.metadata().stream(), SupportOptions.metadata().stream()).toList();
+        return java.util.stream.Stream.of(SendCaps.metadata(), SupportOptions.metadata(), DeliveryOptions.metadata())
+                .flatMap(List::stream).toList();
     }
 
     @Override
     public Map<String, String> getOperationalInfo() {
         Map<String, String> info = new java.util.LinkedHashMap<>(SendCaps.current().asInfo());
         info.putAll(SupportOptions.current().asInfo());
+        info.putAll(CodeDelivery.options().asInfo());
         return info;
     }
 

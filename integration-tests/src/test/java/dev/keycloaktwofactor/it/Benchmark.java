@@ -28,6 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>the Security page's users list over 10,000 users against Keycloak's own users endpoint.</li>
  * </ol>
  * The table goes to stdout and to {@code integration-tests/target/benchmark.md}.
+ * <p>
+ * {@code -Dbench.mode=delivery} measures instead what the code's delivery costs a login: the suite's SMTP server
+ * and Twilio stub both answer after {@code -Dbench.delay.millis} (300), and sign-ins by email code and SMS code run
+ * against the app method (TOTP) and Keycloak's built-in OTP, same run, interleaved: the password POST (until the
+ * code page is there) one login at a time, then logins/s with {@code bench.clients} (4) clients at once, in blocks
+ * whose order turns each round. Writes {@code target/benchmark-delivery.md}.
  */
 class Benchmark {
 
@@ -39,7 +45,15 @@ class Benchmark {
     private final StringBuilder report = new StringBuilder();
 
     @Test
-    void run() throws IOException {
+    void run() throws Exception {
+        if ("delivery".equals(System.getProperty("bench.mode"))) {
+            new DeliveryBenchmark(report).run();
+            Path out = Paths.get(System.getProperty("twofactor.it.output", "target")).resolve("benchmark-delivery.md");
+            Files.writeString(out, report.toString());
+            System.out.println(report);
+            System.out.println("Written to " + out.toAbsolutePath());
+            return;
+        }
         line("# Benchmark: keycloak-twofactor against Keycloak's built-in OTP, one Keycloak " + KeycloakServer.VERSION + ", same run");
         line("");
         line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
@@ -211,7 +225,7 @@ class Benchmark {
         report.append(s).append('\n');
     }
 
-    private static final class Samples {
+    static final class Samples {
         private final List<Double> ms = new ArrayList<>();
 
         void add(long nanos) {

@@ -134,10 +134,35 @@ class ClusterIT {
         Browser.Page page = r.signIn(browser, "agent", "agent-pw");
         assertThat(page.doc().selectFirst("input[name=code]")).as(page.toString()).isNotNull();
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        // the send's state is cluster-wide: B answers the poll of the page A served
+        DeliveryPoll.await(browser.routed(b()), page, "sent", Duration.ofSeconds(15));
 
         Browser.Page done = submitCode(browser.routed(b()), page, code);
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
         assertThat(r.via(cluster.b.baseUrl()).exchange(done).get("access_token").asText()).isNotBlank();
+    }
+
+    @Test
+    @Order(2)
+    void aSendThatFailedAfterAsPageIsShownByBAndSendAgainOnBWorks() throws Exception {
+        TestRealm r = realm("cl-email-failed", email("resendCooldownSeconds", 120));
+        r.addUser("agent", "agent-pw");
+        int closed = KeycloakServer.freePort();
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(closed),
+                "from", "keycloak@example.test"))));
+        Browser browser = r.browser().routed(a());
+        Browser.Page page = r.signIn(browser, "agent", "agent-pw");
+        assertThat(page.doc().selectFirst("input[name=code]")).as(page.toString()).isNotNull();
+        DeliveryPoll.await(browser.routed(b()), page, "failed", Duration.ofSeconds(15));
+        Browser.Page next = submitCode(browser, page, "123456");
+        assertThat(next.doc().selectFirst("#twofactor-delivery-failed:not([hidden])")).as(next.toString()).isNotNull();
+        assertThat(next.doc().selectFirst("button[name=resend]:not([disabled])")).as("Send again at once, on B").isNotNull();
+
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1",
+                "port", String.valueOf(cluster.mail().smtpPort()), "from", "keycloak@example.test"))));
+        Browser.Page resent = browser.submit(next, "form:has(input[name=code])", Map.of("resend", "true"));
+        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        assertThat(submitCode(browser.routed(a()), resent, code).isRedirectToClient()).isTrue();
     }
 
     @Test

@@ -58,6 +58,10 @@ final class TwilioStub implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     volatile boolean rejectCredentials;
+    /** Every answer comes this much later (a slow gateway; beyond the client's read timeout, a timeout). */
+    volatile long delayMillis;
+    /** When not 0, every send is answered with this status (a gateway that fails), until set back. */
+    volatile int failWith;
 
     private TwilioStub(HttpServer server) {
         this.server = server;
@@ -125,6 +129,18 @@ final class TwilioStub implements AutoCloseable {
             return;
         }
         String to = form.getOrDefault("To", "");
+        long delay = delayMillis;
+        if (delay > 0) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failWith != 0) {
+            answer(exchange, failWith, "{\"code\": 20500, \"message\": \"Internal Server Error\", \"status\": " + failWith + "}");
+            return;
+        }
         if (to.endsWith("0400")) {
             answer(exchange, 400, "{\"code\": 21211, \"message\": \"The 'To' number " + to + " is not a valid phone number.\", \"more_info\": \"https://www.twilio.com/docs/errors/21211\", \"status\": 400}");
             return;
