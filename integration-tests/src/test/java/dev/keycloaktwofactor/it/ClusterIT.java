@@ -240,7 +240,7 @@ class ClusterIT {
     @Order(6)
     void oneCodePostedToAAndBAtOnceSignsInOnce() {
         TestRealm r = realm("cl-parallel-right", email());
-        r.addUser("agent", "agent-pw");
+        String userId = r.addUser("agent", "agent-pw");
         Browser browser = r.browser().routed(a());
         Browser.Page page = r.signIn(browser, "agent", "agent-pw");
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
@@ -250,7 +250,11 @@ class ClusterIT {
                 logins++;
             }
         }
-        assertThat(logins).isEqualTo(1);
+        // tabs of one browser and one login attempt: a tab that arrives after the winner committed may be sent on to
+        // the client inside the same user session (Keycloak's login finished in another tab); one code, one session
+        assertThat(logins).as("redirects to the client").isBetween(1, 4);
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/users/" + userId + "/sessions")).size())
+                .as("user sessions made by one code").isEqualTo(1);
     }
 
     @Test

