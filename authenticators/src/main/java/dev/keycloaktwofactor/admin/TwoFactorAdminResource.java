@@ -13,6 +13,7 @@ import dev.keycloaktwofactor.policy.InvalidSettingException;
 import dev.keycloaktwofactor.policy.Refusal;
 import dev.keycloaktwofactor.policy.TwoFactorMethod;
 import dev.keycloaktwofactor.policy.SecondFactors;
+import dev.keycloaktwofactor.policy.SelfLockout;
 import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import dev.keycloaktwofactor.phone.PhoneNumberException;
 import dev.keycloaktwofactor.phone.PhoneNumbers;
@@ -379,7 +380,7 @@ public class TwoFactorAdminResource {
         // governs logins to this realm, which a master-realm admin does not need.
         String caller = session.getContext().getConnection().getRemoteAddr();
         if (!next.ipAllowlist().equals(current.ipAllowlist()) && callerInThisRealm() != null
-                && !next.allowlist().permits(caller)) {
+                && !SelfLockout.mayConnect(next, caller)) {
             throw new InvalidSettingException(TwoFactorSettings.IP_ALLOWLIST, Refusal.IP_ALLOWLIST_LOCKS_YOU_OUT,
                     "This list would lock you out: your address " + caller + " is not in it.", caller);
         }
@@ -395,27 +396,20 @@ public class TwoFactorAdminResource {
         if (caller == null) {
             return;
         }
-        if (method == TwoFactorMethod.SMS && !canUseSms(caller)) {
+        if (method == TwoFactorMethod.SMS && !SelfLockout.canUse(realm, caller, method)) {
             throw new InvalidSettingException(TwoFactorSettings.METHOD, Refusal.METHOD_LOCKS_YOU_OUT,
                     "SMS would lock you out: your account has no confirmed phone number that can receive codes. "
                             + "Confirm your number by SMS from your account first (or ask another administrator to confirm it).",
                     method.id());
         }
-        if (method == TwoFactorMethod.EMAIL && !hasEmail(caller)) {
+        if (method == TwoFactorMethod.EMAIL && !SelfLockout.canUse(realm, caller, method)) {
             throw new InvalidSettingException(TwoFactorSettings.METHOD, Refusal.METHOD_LOCKS_YOU_OUT,
                     "Email codes would lock you out: your account has no email address. Add one to your account first.",
                     method.id());
         }
     }
 
-    private boolean canUseSms(UserModel user) {
-        PhoneRecord phone = PhoneRecord.of(user);
-        return phone.confirmed() && PhonePolicy.of(realm).permits(phone.number());
-    }
 
-    private static boolean hasEmail(UserModel user) {
-        return user.getEmail() != null && !user.getEmail().isBlank();
-    }
 
     /**
      * How many users of the realm (service accounts aside) cannot use the method yet: no confirmed number for SMS, no

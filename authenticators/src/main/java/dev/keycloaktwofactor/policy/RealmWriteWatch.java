@@ -99,7 +99,8 @@ public final class RealmWriteWatch implements EventListenerProvider {
         UserModel caller = who == null || who.getUserId() == null || !realm.getId().equals(who.getRealmId()) ? null
                 : session.users().getUserById(realm, who.getUserId());
         CibaGuard.ensureIn(session, realm); // a realm update may carry client policies without ours
-        reconcile(session, realm, byMaster ? Writer.MASTER_ADMIN : Writer.REALM_ADMIN, caller);
+        reconcile(session, realm, byMaster ? Writer.MASTER_ADMIN : Writer.REALM_ADMIN, caller,
+                who == null ? null : who.getIpAddress());
     }
 
     /**
@@ -107,6 +108,15 @@ public final class RealmWriteWatch implements EventListenerProvider {
      * settings are in order is not written to.
      */
     static void reconcile(KeycloakSession session, RealmModel realm, Writer writer, UserModel caller) {
+        reconcile(session, realm, writer, caller, null);
+    }
+
+    /**
+     * As {@link #reconcile(KeycloakSession, RealmModel, Writer, UserModel)}; {@code callerAddress} is where a realm
+     * admin's write came from: a change that would shut that admin out of their own realm (a method they cannot pass,
+     * an allowlist without their address) is undone, as our endpoint refuses it.
+     */
+    static void reconcile(KeycloakSession session, RealmModel realm, Writer writer, UserModel caller, String callerAddress) {
         TwoFactorSettings recorded = MasterSide.lastValid(realm);
         TwoFactorSettings previous = (recorded == null ? TwoFactorSettings.DEFAULTS : recorded)
                 .merge(field(TwoFactorSettings.SMS_ACTIVATED, MasterSide.smsActivated(realm)));
@@ -123,6 +133,15 @@ public final class RealmWriteWatch implements EventListenerProvider {
         if (wanted.method() == TwoFactorMethod.SMS && previous.method() != TwoFactorMethod.SMS && !firstLook
                 && !(wanted.smsActivated() && SmsGateway.isConfigured(session))) {
             wanted = wanted.merge(JSON.createObjectNode().put(TwoFactorSettings.METHOD, previous.method().id()));
+        }
+        if (writer == Writer.REALM_ADMIN && caller != null) {
+            if (wanted.method() != previous.method() && !SelfLockout.canUse(realm, caller, wanted.method())) {
+                wanted = wanted.merge(JSON.createObjectNode().put(TwoFactorSettings.METHOD, previous.method().id()));
+            }
+            if (!wanted.ipAllowlist().equals(previous.ipAllowlist()) && !SelfLockout.mayConnect(wanted, callerAddress)) {
+                wanted = wanted.merge(JSON.createObjectNode().set(TwoFactorSettings.IP_ALLOWLIST,
+                        JSON.valueToTree(previous.ipAllowlist())));
+            }
         }
         List<String> undone = undone(realm, wanted);
         if (!undone.isEmpty()) {

@@ -115,6 +115,36 @@ class MethodSwitchIT {
         assertThat(byMaster.get("notReady").asInt()).isEqualTo(1);
     }
 
+    /**
+     * The same guards hold on Keycloak's own realm update ({@code PUT /admin/realms/{realm}}, which writes any realm
+     * attribute): Keycloak answers 204 as usual, and the write that would shut the writing admin out is undone.
+     */
+    @Test
+    void keycloaksRealmUpdateCannotShutTheWritingRealmAdminOut() {
+        TestRealm r = TestRealm.create("switch-realm-update");
+        AdminClient local = realmAdmin(r, "local-admin");
+        r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
+
+        HttpAnswer toSms = local.put("/" + r.name, Map.of("attributes", Map.of("twofactor.method", "sms")));
+        assertThat(toSms.status()).as(toSms.toString()).isEqualTo(204);
+        assertThat(r.settings().get("method").asText()).as("SMS without the admin's own confirmed number").isEqualTo("none");
+        assertThat(r.admin.ok(r.admin.get("/" + r.name)).get("attributes").path("twofactor.method").asText()).isEqualTo("none");
+
+        HttpAnswer closed = local.put("/" + r.name, Map.of("attributes", Map.of("twofactor.ipAllowlist", "192.0.2.0/24")));
+        assertThat(closed.status()).as(closed.toString()).isEqualTo(204);
+        assertThat(r.settings().get("ipAllowlist")).as("an allowlist without the admin's own address").isEmpty();
+
+        // what does not shut the writer out still goes through the realm update, flows bound as by a save
+        local.put("/" + r.name, Map.of("attributes", Map.of("twofactor.method", "email")));
+        assertThat(r.settings().get("method").asText()).isEqualTo("email");
+        local.put("/" + r.name, Map.of("attributes", Map.of("twofactor.ipAllowlist", "127.0.0.0/8,::1/128")));
+        assertThat(r.settings().get("ipAllowlist")).hasSize(2);
+
+        // and a master-realm admin's realm update is not asked about their own sign-in
+        r.admin.put("/" + r.name, Map.of("attributes", Map.of("twofactor.method", "sms")));
+        assertThat(r.settings().get("method").asText()).isEqualTo("sms");
+    }
+
     @Test
     void aRealmAdminWithoutAnEmailAddressCannotSwitchToEmail() {
         TestRealm r = TestRealm.create("switch-email");

@@ -103,8 +103,13 @@ class SettingsRulesIT {
         assertThat(updateAttributes(localAdmin, r, Map.of("twofactor.smsActivated", "false")).status()).isEqualTo(204);
         assertThat(r.settings().get("smsActivated").asBoolean()).isTrue();
 
-        // the realm admin picks SMS the same way; the master admin then deactivates it: the realm stays under SMS
-        // (no texts go out, users are told to contact the administrator) rather than losing its second factor
+        // the realm admin picks SMS the same way (once their own number is confirmed: without it the pick would shut
+        // them out and is undone, see MethodSwitchIT); the master admin then deactivates it: the realm stays under
+        // SMS (no texts go out, users are told to contact the administrator) rather than losing its second factor
+        String localId = r.admin.ok(r.admin.get("/" + r.name + "/users?exact=true&username=local-admin")).get(0).get("id").asText();
+        String phone = "/" + r.name + "/twofactor/users/" + localId + "/phone";
+        r.admin.ok(r.admin.put(phone, Map.of("phoneNumber", "+14155550142")));
+        r.admin.ok(r.admin.post(phone + "/confirm", null));
         assertThat(updateAttributes(localAdmin, r, Map.of("twofactor.method", "sms")).status()).isEqualTo(204);
         assertThat(r.settings().get("method").asText()).isEqualTo("sms");
         assertThat(updateAttributes(r.admin, r, Map.of("twofactor.smsActivated", "false")).status()).isEqualTo(204);
