@@ -57,7 +57,7 @@ class AsyncDeliveryIT {
 
     private static Browser.Page sendAgain(Browser b, Browser.Page page) {
         assertThat(page.doc().selectFirst("button[name=resend]")).as("Send again is offered").isNotNull();
-        return b.submit(page, "form:has(input[name=code])", Map.of("resend", "true"));
+        return b.submit(page, "form#kc-twofactor-code-form", Map.of("resend", "true"));
     }
 
     /** The password POST, timed: what the user waits for before the code page shows. */

@@ -76,7 +76,7 @@ class ClusterIT {
     }
 
     private static Browser.Page resend(Browser b, Browser.Page page) {
-        return b.submit(page, "form:has(input[name=code])", Map.of("resend", "true"));
+        return b.submit(page, "form#kc-twofactor-code-form", Map.of("resend", "true"));
     }
 
     private static Integer resendIn(Browser.Page page) {
@@ -160,7 +160,7 @@ class ClusterIT {
 
         r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1",
                 "port", String.valueOf(cluster.mail().smtpPort()), "from", "keycloak@example.test"))));
-        Browser.Page resent = browser.submit(next, "form:has(input[name=code])", Map.of("resend", "true"));
+        Browser.Page resent = browser.submit(next, "form#kc-twofactor-code-form", Map.of("resend", "true"));
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         assertThat(submitCode(browser.routed(a()), resent, code).isRedirectToClient()).isTrue();
     }

@@ -29,7 +29,7 @@ class EmailLoginIT {
     }
 
     private static Browser.Page resend(Browser b, Browser.Page page) {
-        return b.submit(page, "form:has(input[name=code])", Map.of("resend", "true"));
+        return b.submit(page, "form#kc-twofactor-code-form", Map.of("resend", "true"));
     }
 
     private static Integer resendIn(Browser.Page page) {
@@ -379,7 +379,7 @@ class EmailLoginIT {
 
         r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1",
                 "port", String.valueOf(r.kc.mail().smtpPort()), "from", "keycloak@example.test"))));
-        Browser.Page retry = b.submit(next, "form:has(input[name=code])", Map.of("resend", "true"));
+        Browser.Page retry = b.submit(next, "form#kc-twofactor-code-form", Map.of("resend", "true"));
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         assertThat(submitCode(b, retry, code).isRedirectToClient()).isTrue();
     }
