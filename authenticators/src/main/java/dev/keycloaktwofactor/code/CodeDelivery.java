@@ -15,6 +15,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -116,16 +117,7 @@ public final class CodeDelivery {
 
             @Override
             public void commit() {
-                ThreadPoolExecutor executor = pool;
-                try {
-                    if (executor == null) {
-                        throw new RejectedExecutionException("not started");
-                    }
-                    executor.execute(job);
-                } catch (RejectedExecutionException full) {
-                    // a code is never dropped: this request sends it itself
-                    job.run();
-                }
+                handOver(pool, job);
             }
 
             @Override
@@ -148,6 +140,26 @@ public final class CodeDelivery {
                 return active;
             }
         });
+    }
+
+    /**
+     * Runs {@code send} on {@code executor}, or in the calling thread (the request) when the executor is missing,
+     * stopped or full: a code is never dropped.
+     *
+     * @return true when the send was queued, false when it ran in the calling thread
+     */
+    static boolean handOver(Executor executor, Runnable send) {
+        try {
+            if (executor == null) {
+                throw new RejectedExecutionException("not started");
+            }
+            executor.execute(send);
+            return true;
+        } catch (RejectedExecutionException full) {
+            // a code is never dropped: this request sends it itself
+            send.run();
+            return false;
+        }
     }
 
     static final class Job implements Runnable {

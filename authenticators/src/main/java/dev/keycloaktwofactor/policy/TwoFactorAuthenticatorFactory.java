@@ -11,7 +11,12 @@ import dev.keycloaktwofactor.support.SupportOptions;
 import dev.keycloaktwofactor.totp.SetupAppCredentialProvider;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
+import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.models.RealmProvider;
+import org.keycloak.models.SingleUseObjectProvider;
+import org.keycloak.models.UserProvider;
+import org.keycloak.sessions.AuthenticationSessionProvider;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -66,6 +71,16 @@ public class TwoFactorAuthenticatorFactory extends PolicyStepFactory implements 
         SendCaps.configure(config);
         SupportOptions.configure(config);
         CodeDelivery.start(DeliveryOptions.of(config));
+    }
+
+    /**
+     * Keycloak closes a factory before those it depends on: the sends a stopping node drains in {@link #close()} still
+     * find the cluster-wide store (their delivery state), the login's session, the realm and the user. Without this the
+     * caches could be gone first and a code sent within the grace would stay "pending" and later count as failed.
+     */
+    @Override
+    public Set<Class<? extends Provider>> dependsOn() {
+        return Set.of(SingleUseObjectProvider.class, AuthenticationSessionProvider.class, RealmProvider.class, UserProvider.class);
     }
 
     /** A stopping node finishes the sends it holds, within the grace period (see {@link CodeDelivery}). */

@@ -57,7 +57,8 @@ class AsyncDeliveryIT {
 
     private static Browser.Page sendAgain(Browser b, Browser.Page page) {
         assertThat(page.doc().selectFirst("button[name=resend]")).as("Send again is offered").isNotNull();
-        return b.submit(page, "form#kc-twofactor-code-form", Map.of("resend", "true"));
+        // the code page's form; without a live code (its send failed) it holds "Send again" but no code field
+        return b.submit(page, "form:has(button[name=resend])", Map.of("resend", "true"));
     }
 
     /** The password POST, timed: what the user waits for before the code page shows. */

@@ -76,7 +76,8 @@ class ClusterIT {
     }
 
     private static Browser.Page resend(Browser b, Browser.Page page) {
-        return b.submit(page, "form#kc-twofactor-code-form", Map.of("resend", "true"));
+        // the code page's form; without a live code (e.g. its send failed) it holds "Send again" but no code field
+        return b.submit(page, "form:has(button[name=resend])", Map.of("resend", "true"));
     }
 
     private static Integer resendIn(Browser.Page page) {
@@ -160,7 +161,7 @@ class ClusterIT {
 
         r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1",
                 "port", String.valueOf(cluster.mail().smtpPort()), "from", "keycloak@example.test"))));
-        Browser.Page resent = browser.submit(next, "form#kc-twofactor-code-form", Map.of("resend", "true"));
+        Browser.Page resent = resend(browser, next);
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         assertThat(submitCode(browser.routed(a()), resent, code).isRedirectToClient()).isTrue();
     }
@@ -510,6 +511,98 @@ class ClusterIT {
             assertThat(log).contains("The following build time options have values that differ from what is persisted")
                     .contains("kc.spi-twofactor-sms--provider")
                     .doesNotContain(" started in ");
+        } finally {
+            c.kill();
+        }
+    }
+
+    /**
+     * A third node of the cluster (on the same build and database) with {@code extra} options, ready and seen by A
+     * and B: the graceful-stop tests stop it, so that A and B stay up for the node-loss test.
+     */
+    private static ClusterServer.Node joinThirdNode(String name, List<String> extra) throws Exception {
+        int seenA = cluster.a.logLines().size();
+        ClusterServer.Node node = cluster.startAnother(name, extra);
+        try {
+            ClusterServer.awaitReady(node);
+            ClusterServer.awaitLog(cluster.a, Duration.ofMinutes(2), seenA, l -> l.contains("new cluster view") && l.contains("(3)")
+                    && l.contains(name));
+        } catch (Exception | AssertionError e) {
+            node.kill();
+            throw e;
+        }
+        return node;
+    }
+
+    /** A login on {@code node} whose email goes through {@code smtp}, at its code page with the send pending. */
+    private static Browser.Page codePagePending(TestRealm r, SlowSmtp smtp, Browser browser) {
+        r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(smtp.port()),
+                "from", "keycloak@example.test"))));
+        r.addUser("agent", "agent-pw");
+        Browser.Page page = r.signIn(browser, "agent", "agent-pw");
+        assertThat(page.doc().selectFirst("input[name=code]")).as(page.toString()).isNotNull();
+        assertThat(DeliveryPoll.state(browser, DeliveryPoll.url(page))).as("the send still pending when the node is stopped")
+                .isEqualTo("pending");
+        return page;
+    }
+
+    @Test
+    @Order(95)
+    void aSendPendingWhenItsNodeStopsGracefullyIsDoneBeforeTheStopEndsAndTheCodeSignsInOnB() throws Exception {
+        ClusterServer.Node c = joinThirdNode("node-grace", List.of());
+        try (SlowSmtp smtp = SlowSmtp.before(cluster.mail().smtpPort())) {
+            // longer than Keycloak's own shutdown delay and timeout, shorter than the default grace (10 s)
+            smtp.delayMillis = 5000;
+            TestRealm r = realm("cl-stop-grace", email());
+            Browser browser = r.browser().routed(cluster.to(c));
+            Browser.Page page = codePagePending(r, smtp, browser);
+
+            long begin = System.nanoTime();
+            c.stop();
+            long stopMillis = (System.nanoTime() - begin) / 1_000_000;
+            assertThat(c.isAlive()).isFalse();
+            System.out.println("node-grace stopped (SIGTERM) in " + stopMillis + " ms");
+            assertThat(stopMillis).as("SIGTERM to exit, not the harness's 30 s SIGKILL fallback").isLessThan(25_000);
+            // done before the stop completed: already in the mail server when the process is gone
+            assertThat(EmailCodes.count(r, "agent")).as("the code was sent before the node's exit").isEqualTo(1);
+            assertThat(c.logLines()).as("node-grace gave up on no send").noneMatch(l -> l.contains("not sent after"));
+
+            String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+            DeliveryPoll.await(browser.routed(b()), page, "sent", Duration.ofSeconds(10));
+            Browser.Page done = submitCode(browser.routed(b()), page, code);
+            assertThat(done.isRedirectToClient()).as("the code sent by the stopped node, entered on B: " + done).isTrue();
+            assertThat(r.via(cluster.b.baseUrl()).exchange(done).get("access_token").asText()).isNotBlank();
+        } finally {
+            c.kill();
+        }
+    }
+
+    @Test
+    @Order(96)
+    void aSendStillRunningAfterTheGraceIsShownAsFailedOnBAndSendAgainOnBWorks() throws Exception {
+        ClusterServer.Node c = joinThirdNode("node-nograce",
+                List.of("--spi-authenticator--twofactor-authenticator--delivery-shutdown-grace-seconds=1"));
+        try (SlowSmtp smtp = SlowSmtp.before(cluster.mail().smtpPort())) {
+            // far longer than the grace (1 s)
+            smtp.delayMillis = 15_000;
+            TestRealm r = realm("cl-stop-nograce", email("resendCooldownSeconds", 120));
+            Browser browser = r.browser().routed(cluster.to(c));
+            Browser.Page page = codePagePending(r, smtp, browser);
+
+            c.stop();
+            assertThat(c.isAlive()).isFalse();
+            // the login goes on on B: the send the stopped node gave up on is failed (poll and next submit)
+            DeliveryPoll.await(browser.routed(b()), page, "failed", Duration.ofSeconds(90));
+            Browser.Page next = submitCode(browser.routed(b()), page, "123456");
+            assertThat(next.doc().selectFirst("#twofactor-delivery-failed:not([hidden])")).as(next.toString()).isNotNull();
+            assertThat(next.doc().selectFirst("button[name=resend]:not([disabled])")).as("Send again at once, on B").isNotNull();
+
+            smtp.delayMillis = 0;
+            Browser.Page resent = resend(browser.routed(b()), next);
+            String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+            assertThat(submitCode(browser.routed(b()), resent, code).isRedirectToClient()).as("the code sent again by B").isTrue();
+            sleepSeconds(1);
+            assertThat(EmailCodes.count(r, "agent")).as("the stopped node's send never went out").isEqualTo(1);
         } finally {
             c.kill();
         }
