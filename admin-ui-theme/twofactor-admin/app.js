@@ -4,92 +4,24 @@
 
 import { t, pickLanguage, setLanguage, language, translatePage } from "./i18n.js";
 import { Oidc, OidcError } from "./oidc.js";
-import { Api, ApiError } from "./api.js";
+import { ApiError } from "./api.js";
 import { loadRegions, fillPhoneSettings, readPhoneSettings, wirePhoneSettings, phoneProblemNote } from "./phones.js";
 import { SupportSection } from "./support.js";
 import { MethodReadiness } from "./readiness.js";
 import { CapsSection, fillCapsSettings, readCapsSettings } from "./caps.js";
 import { $, h, icon, live, unlive, words, retranslateAll, alertBox, showAlert, clearAlert, confirmDialog } from "./dom.js";
+import { place, state, newUsersPage, realmPath, isMe } from "./state.js";
+import { oidc, api, showView, showSignIn, explain, later, sessionEnded } from "./session.js";
 
-const CLIENT_ID = "twofactor-admin";
 const SIGNED_OUT = "twofactor-admin.signed-out";
 const REALM_CHOICE = "twofactor-admin.realm";
 const NUMBER_FIELDS = ["codeLength", "codeTtlSeconds", "resendCooldownSeconds", "maxResends", "maxCodeAttempts", "lockoutSeconds"];
 const METHODS = ["none", "email", "totp", "sms"];
-const PAGE_SIZE = 20;
 
-// ---------------------------------------------------------------------------------------------- state
-
-const place = /^(.*)\/realms\/([^/]+)\/twofactor-admin\/$/.exec(location.pathname);
-const state = {
-  serverBase: place ? location.origin + place[1] : location.origin,
-  pageRealm: place ? decodeURIComponent(place[2]) : null,
-  realm: null,
-  settings: null,
-  users: { search: "", first: 0, max: PAGE_SIZE, hasMore: false, list: [], loaded: false },
-  me: null
-};
-state.isMaster = state.pageRealm === "master";
-
-const oidc = new Oidc({
-  serverBase: state.serverBase,
-  realm: state.pageRealm || "master",
-  clientId: CLIENT_ID,
-  redirectUri: location.origin + location.pathname
-});
-const api = new Api(state.serverBase, oidc);
-const realmPath = () => "/" + encodeURIComponent(state.realm);
 const readiness = new MethodReadiness({ api, realmPath, settings: () => state.settings, realm: () => state.realm });
 // support.js shows its banners through alertBox; a function as text is asked again when the language changes
 const support = new SupportSection({ api, realmPath, describe: (e) => later(e), alertBox: (...a) => alertBox(...a) });
 const caps = new CapsSection({ api, realmPath, describe: (e) => explain(e), alertBox: (...a) => alertBox(...a) });
-
-// ---------------------------------------------------------------------------------------------- views
-
-function showView(name) {
-  $("view-loading").hidden = name !== "loading";
-  $("view-signin").hidden = name !== "signin";
-  $("view-app").hidden = name !== "app";
-  document.body.dataset.state = name === "app" ? "app" : name;
-}
-
-function showSignIn(message, kind) {
-  showView("signin");
-  $("who").hidden = true;
-  $("sign-out").hidden = true;
-  clearAlert($("global-alert"));
-  const area = $("signin-alert");
-  area.replaceChildren();
-  if (message) {
-    area.append(alertBox(kind || "info", message));
-  }
-  $("sign-in").focus();
-}
-
-/** The reader's variant of a refusal text: a master-realm admin activates SMS themselves. */
-const reader = () => (state.isMaster ? "master" : null);
-
-/** A failure in words, in the page's language now. */
-function explain(e) {
-  if (e instanceof ApiError) {
-    return e.describe(reader());
-  }
-  return String(e && e.message ? e.message : e);
-}
-
-/** A failure as words that follow the language; an ended session shows the sign-in (once). */
-function later(e) {
-  if (e instanceof ApiError && e.kind === "unauthorized") {
-    sessionEnded();
-  }
-  return () => explain(e);
-}
-
-function sessionEnded() {
-  oidc.clear();
-  showSignIn(t("sessionEnded"), "warning");
-  $("sign-in").textContent = t("signInAgain");
-}
 
 // ---------------------------------------------------------------------------------------------- realms
 
@@ -165,7 +97,7 @@ async function selectRealm(name) {
   document.body.dataset.state = "app";
   state.realm = name;
   state.settings = null;
-  state.users = { search: "", first: 0, max: PAGE_SIZE, hasMore: false, list: [], loaded: false };
+  state.users = newUsersPage();
   readiness.forget();
   $("user-search").value = "";
   renderMastheadRealm();
@@ -495,11 +427,6 @@ function phoneCell(user) {
 
 function shownNumber(user) {
   return user.phoneNumberE164 || user.phoneNumber;
-}
-
-/** The signed-in admin's own row: their token's subject, in the realm they signed in to. */
-function isMe(user) {
-  return !!state.me && state.realm === state.pageRealm && user.id === state.me;
 }
 
 function appCell(user) {
