@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The Security page stays in small native ES modules (no build step): every module of admin-ui-theme/twofactor-admin
  * is at most {@value #MAX_LINES} lines, and every module the page loads — the index's script and everything it
  * imports, transitively — is a flat name of that folder that the server actually serves (a module that is missing
- * or has a name {@link StaticAssets} refuses would break the page in the browser with a 404).
+ * or has a name {@link StaticAssets} refuses would break the page in the browser with a 404), and no module imports
+ * back along the chain that imports it.
  */
 class PageModulesTest {
 
@@ -83,8 +85,8 @@ class PageModulesTest {
         assertThat(tooLong).as("split a module that grows past the limit; the page's modules are plain ES modules").isEmpty();
     }
 
-    @Test
-    void everyModuleThePageLoadsIsServed() {
+    /** The modules the index loads, transitively, each with the page modules it imports; problems as words. */
+    private static Map<String, List<String>> loadedModules(List<String> problems) {
         StaticAssets served = new StaticAssets(AdminPageProviderFactory.FOLDER, PageModulesTest.class.getClassLoader());
         Matcher script = SCRIPT.matcher(read(sources().resolve("index.html")));
         Deque<String> toVisit = new ArrayDeque<>();
@@ -92,13 +94,14 @@ class PageModulesTest {
             toVisit.add(script.group(1));
         }
         assertThat(toVisit).as("the index loads the page's entry module").contains("app.js");
-        Set<String> seen = new LinkedHashSet<>();
-        List<String> problems = new ArrayList<>();
+        Map<String, List<String>> graph = new LinkedHashMap<>();
         while (!toVisit.isEmpty()) {
             String name = toVisit.poll();
-            if (!seen.add(name)) {
+            if (graph.containsKey(name)) {
                 continue;
             }
+            List<String> imports = new ArrayList<>();
+            graph.put(name, imports);
             if (!StaticAssets.isValidName(name) || served.get(name).isEmpty()) {
                 problems.add(name + " is not served");
                 continue;
@@ -107,15 +110,53 @@ class PageModulesTest {
                 if (!spec.startsWith("./") || spec.substring(2).contains("/")) {
                     problems.add(name + " imports \"" + spec + "\": only ./name.js from the page's own folder is served");
                 } else {
+                    imports.add(spec.substring(2));
                     toVisit.add(spec.substring(2));
                 }
             }
         }
+        return graph;
+    }
+
+    @Test
+    void everyModuleThePageLoadsIsServed() {
+        List<String> problems = new ArrayList<>();
+        Map<String, List<String>> graph = loadedModules(problems);
         assertThat(problems).isEmpty();
-        assertThat(seen).as("the split modules are loaded by the page")
+        assertThat(graph.keySet()).as("the split modules are loaded by the page")
                 .contains("dom.js", "state.js", "session.js", "settings.js", "users.js", "user-rows.js", "phone-dialog.js",
                         "realms.js", "deauthorize.js", "support.js", "readiness.js", "caps.js", "phones.js",
                         "api.js", "oidc.js", "i18n.js");
+    }
+
+    /** Sections import helpers below them, never back: a cycle means two modules share what belongs in a third. */
+    @Test
+    void noModuleImportsBack() {
+        Map<String, List<String>> graph = loadedModules(new ArrayList<>());
+        List<String> cycles = new ArrayList<>();
+        Set<String> done = new HashSet<>();
+        for (String start : graph.keySet()) {
+            findCycles(start, graph, new ArrayList<>(), done, cycles);
+        }
+        assertThat(cycles).isEmpty();
+    }
+
+    private static void findCycles(String module, Map<String, List<String>> graph, List<String> path, Set<String> done,
+            List<String> cycles) {
+        int at = path.indexOf(module);
+        if (at >= 0) {
+            cycles.add(String.join(" -> ", path.subList(at, path.size())) + " -> " + module);
+            return;
+        }
+        if (done.contains(module)) {
+            return;
+        }
+        path.add(module);
+        for (String imported : graph.getOrDefault(module, List.of())) {
+            findCycles(imported, graph, path, done, cycles);
+        }
+        path.remove(path.size() - 1);
+        done.add(module);
     }
 
     @Test
