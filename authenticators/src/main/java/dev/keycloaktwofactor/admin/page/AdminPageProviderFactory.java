@@ -15,7 +15,10 @@ public class AdminPageProviderFactory implements RealmResourceProviderFactory {
 
     public static final String PROVIDER_ID = "twofactor-admin";
 
-    private final StaticAssets assets = new StaticAssets("twofactor-admin/", AdminPageProviderFactory.class.getClassLoader());
+    /** The classpath folder the page's files are served from (admin-ui-theme/twofactor-admin/ in the sources). */
+    static final String FOLDER = "twofactor-admin/";
+
+    private final StaticAssets assets = new StaticAssets(FOLDER, AdminPageProviderFactory.class.getClassLoader());
 
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
