@@ -1,7 +1,8 @@
 package dev.keycloaktwofactor.code;
 
-import dev.keycloaktwofactor.ip.TrustedNetworks;
-import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import dev.keycloaktwofactor.model.Refusal;
+import dev.keycloaktwofactor.model.TrustedNetworks;
+import dev.keycloaktwofactor.model.TwoFactorSettings;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
