@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Emails that tell a user something changed on their account (SECURITY.md 17). A notice that cannot be sent
+ * Emails that tell a user something changed on their account (docs/security-model.md, "Notices to the user"). A notice that cannot be sent
  * (no address, SMTP down) is logged once and never fails the admin action that caused it.
  */
 public enum UserNotice {

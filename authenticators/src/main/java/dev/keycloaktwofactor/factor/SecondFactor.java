@@ -5,7 +5,7 @@ import dev.keycloaktwofactor.model.TwoFactorSettings;
 
 /**
  * One way of proving the second factor (authenticator app, email code, SMS code). It speaks to a {@link CodeStep},
- * so the same pages run in the login flow's policy step and in the {@link PolicyAction} safety net.
+ * so the same pages run in the login flow's policy step and in the {@code PolicyAction} safety net.
  */
 public interface SecondFactor {
 

@@ -9,7 +9,7 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * Refuses the resource-owner password grant while the realm requires a second factor: a password alone must not
- * yield tokens. {@link FlowBinding} places it after the password check of the realm's direct grant flow, so a wrong
+ * yield tokens. {@code FlowBinding} places it after the password check of the realm's direct grant flow, so a wrong
  * password still gets Keycloak's usual answer and nothing tells whether an account has 2FA.
  */
 public class DirectGrantGuard extends PolicyStep {
@@ -18,7 +18,7 @@ public class DirectGrantGuard extends PolicyStep {
     static final String EVENT_ERROR = "twofactor_required";
     static final String DESCRIPTION = "Two-factor authentication is required for this account: sign in through the browser.";
 
-    public static class Factory extends PolicyStepFactory {
+    public static class Factory extends FlowStepFactory {
         public Factory() {
             super(PROVIDER_ID, "Two-factor: refuse password-only grant",
                     "Refuses the direct grant (grant_type=password) while the realm's Security page requires a second factor.",

@@ -20,7 +20,7 @@ public class IpAllowlistStep extends PolicyStep {
     public static final String DIRECT_GRANT_PROVIDER_ID = "twofactor-ip-allowlist-direct-grant";
     static final String EVENT_ERROR = "twofactor_ip_not_allowed";
 
-    public static class Factory extends PolicyStepFactory {
+    public static class Factory extends FlowStepFactory {
         public Factory() {
             super(PROVIDER_ID, "Two-factor: login IP allowlist",
                     "Refuses the login before the password when the client address is not in the realm's IP allowlist.",
@@ -28,7 +28,7 @@ public class IpAllowlistStep extends PolicyStep {
         }
     }
 
-    public static class DirectGrantFactory extends PolicyStepFactory {
+    public static class DirectGrantFactory extends FlowStepFactory {
         public DirectGrantFactory() {
             super(DIRECT_GRANT_PROVIDER_ID, "Two-factor: login IP allowlist (direct grant)",
                     "Refuses the direct grant before the password when the client address is not in the realm's IP allowlist.",

@@ -21,7 +21,7 @@ import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
- * The policy's safety net. A login can end without passing the flow step that {@link FlowBinding} binds: a sign-in
+ * The policy's safety net. A login can end without passing the flow step that {@code FlowBinding} binds: a sign-in
  * through an identity provider (first or later broker login), a password reset by email, a registration, or a
  * browser flow an admin rebound by hand. Keycloak evaluates required actions at the end of every such login, so
  * this one adds itself whenever the policy asks the user for a second factor that this login has not yet seen, and

@@ -14,7 +14,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 
 /**
- * The step that {@link FlowBinding} puts after the password: it asks for whatever second factor the realm's
+ * The step that {@code FlowBinding} puts after the password: it asks for whatever second factor the realm's
  * policy names at the moment of the login, so that changing the method needs no flow change.
  */
 public class TwoFactorAuthenticator implements Authenticator {

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A realm's security settings (CONTRACT.md, "Realm security settings"), stored as realm attributes
+ * A realm's security settings (README, "Realm settings"; the rules they are held to in docs/security-model.md, "Settings"), stored as realm attributes
  * {@code twofactor.<field>} so that they travel with realm exports and imports.
  */
 public record TwoFactorSettings(

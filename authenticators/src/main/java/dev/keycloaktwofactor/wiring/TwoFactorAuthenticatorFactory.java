@@ -5,7 +5,7 @@ import dev.keycloaktwofactor.code.DeliveryOptions;
 import dev.keycloaktwofactor.code.SendCaps;
 import dev.keycloaktwofactor.compat.KeycloakRelease;
 import dev.keycloaktwofactor.flow.PhoneCredentialEntry;
-import dev.keycloaktwofactor.flow.PolicyStepFactory;
+import dev.keycloaktwofactor.flow.FlowStepFactory;
 import dev.keycloaktwofactor.flow.SetupAppCredentialProvider;
 import dev.keycloaktwofactor.flow.TwoFactorAuthenticator;
 import dev.keycloaktwofactor.model.TwoFactorMethod;
@@ -31,7 +31,7 @@ import java.util.Set;
  * The policy step. Its category is "otp": since Keycloak 26.6 brute-force protection counts failures of the
  * password, otp and recovery-code categories only, and every wrong code of ours must count.
  */
-public class TwoFactorAuthenticatorFactory extends PolicyStepFactory implements ServerInfoAwareProviderFactory {
+public class TwoFactorAuthenticatorFactory extends FlowStepFactory implements ServerInfoAwareProviderFactory {
 
     public static final String PROVIDER_ID = "twofactor-authenticator";
     private static final Logger LOG = Logger.getLogger(TwoFactorAuthenticatorFactory.class);

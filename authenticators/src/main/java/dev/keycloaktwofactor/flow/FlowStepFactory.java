@@ -10,10 +10,12 @@ import org.keycloak.provider.ProviderConfigProperty;
 import java.util.List;
 
 /**
- * The steps that {@link FlowBinding} places in a realm's flows: stateless, not configurable per execution (they read
- * the realm's Security settings), REQUIRED or DISABLED.
+ * The factory of every step that the flow binding ({@code wiring.FlowBinding}) places in a realm's flows: one shared
+ * instance, not configurable per execution (the steps read the realm's Security settings), REQUIRED or DISABLED.
+ * Both kinds use it: the checks that ask the user nothing ({@link PolicyStep}: the allowlist, the direct grant guard)
+ * and the policy step that asks for the second factor ({@link TwoFactorAuthenticator}).
  */
-public abstract class PolicyStepFactory implements AuthenticatorFactory {
+public abstract class FlowStepFactory implements AuthenticatorFactory {
 
     /** A category that Keycloak's brute-force protection does not count: a policy refusal is not a wrong password. */
     public static final String POLICY_CATEGORY = "twofactor-policy";
@@ -24,11 +26,11 @@ public abstract class PolicyStepFactory implements AuthenticatorFactory {
     private final Authenticator singleton;
     private final String category;
 
-    protected PolicyStepFactory(String id, String displayType, String helpText, Authenticator singleton) {
+    protected FlowStepFactory(String id, String displayType, String helpText, Authenticator singleton) {
         this(id, displayType, helpText, singleton, POLICY_CATEGORY);
     }
 
-    protected PolicyStepFactory(String id, String displayType, String helpText, Authenticator singleton, String category) {
+    protected FlowStepFactory(String id, String displayType, String helpText, Authenticator singleton, String category) {
         this.id = id;
         this.displayType = displayType;
         this.helpText = helpText;
