@@ -1,8 +1,6 @@
 package dev.keycloaktwofactor.flow;
 
 import dev.keycloaktwofactor.code.CodeStep;
-import dev.keycloaktwofactor.code.SecondFactorLock;
-import dev.keycloaktwofactor.factor.SecondFactor;
 import dev.keycloaktwofactor.factor.SecondFactors;
 import dev.keycloaktwofactor.model.TwoFactorSettings;
 import org.keycloak.Config;
@@ -20,6 +18,8 @@ import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import java.util.function.Supplier;
+
 /**
  * The policy's safety net. A login can end without passing the flow step that {@code FlowBinding} binds: a sign-in
  * through an identity provider (first or later broker login), a password reset by email, a registration, or a
@@ -28,12 +28,15 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * asks for it with the very same pages. A login through the policy step, or through an existing SSO session, is
  * left alone, as are action links that end without a session. The realm's IP allowlist holds on all of these
  * too, single sign-on included: from outside it, such a login ends with the same refusal as the browser flow's.
+ * The second factor itself is {@link SecondFactorCheck}, the algorithm the flow step runs too; this class only
+ * translates Keycloak's required-action context to it and its outcome back.
  */
 public class PolicyAction implements RequiredActionProvider, RequiredActionFactory {
 
     public static final String PROVIDER_ID = "twofactor-policy";
 
     private final SecondFactors factors = SecondFactors.builtIn();
+    private final SecondFactorCheck check = new SecondFactorCheck(factors);
 
     @Override
     public InitiatedActionSupport initiatedActionSupport() {
@@ -61,17 +64,7 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
         if (refuseAddress(context)) {
             return;
         }
-        TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
-        SecondFactor factor = factors.forUser(settings, context.getUser());
-        if (factor == null) {
-            context.success();
-            return;
-        }
-        if (locked(context)) {
-            return;
-        }
-        context.getAuthenticationSession().setAuthNote(TwoFactorAuthenticator.NOTE_FACTOR, factor.id());
-        factor.challenge(CodeStep.of(context), settings);
+        end(context, check.start(CodeStep.of(context), bruteForceError(context)));
     }
 
     @Override
@@ -79,19 +72,27 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
         if (refuseAddress(context)) {
             return;
         }
-        TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
-        SecondFactor factor = factors.forUser(settings, context.getUser());
-        String renderedFor = context.getAuthenticationSession().getAuthNote(TwoFactorAuthenticator.NOTE_FACTOR);
-        if (factor == null || !factor.id().equals(renderedFor)) {
-            requiredActionChallenge(context);
-            return;
-        }
-        if (locked(context)) {
-            return;
-        }
-        if (factor.action(CodeStep.of(context), settings)) {
-            SecondFactors.markPassed(context.getAuthenticationSession());
-            context.success();
+        end(context, check.answer(CodeStep.of(context), bruteForceError(context)));
+    }
+
+    private static Supplier<String> bruteForceError(RequiredActionContext context) {
+        return () -> AuthenticatorUtils.getDisabledByBruteForceEventError(
+                context.getSession().getProvider(BruteForceProtector.class), context.getSession(), context.getRealm(),
+                context.getUser());
+    }
+
+    /**
+     * Keycloak's answer to the check. A user locked by brute-force protection gets the flow's neutral message, on a
+     * page of its own (a required action cannot send the login back to the sign-in), and no code.
+     */
+    private static void end(RequiredActionContext context, SecondFactorCheck.Outcome outcome) {
+        switch (outcome.kind()) {
+            case NOTHING_ASKED, PASSED -> context.success();
+            case BRUTE_FORCE_LOCKED -> context.challenge(context.form()
+                    .setAttribute("twofactorMessage", TwoFactorAuthenticator.LOCKED_MESSAGE)
+                    .createForm("twofactor-message.ftl"));
+            case PAGE_SHOWN -> {
+            }
         }
     }
 
@@ -112,26 +113,6 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
             return false;
         }
         context.challenge(IpAllowlistStep.refusalPage(context.getEvent().user(context.getUser()), context.form(), address));
-        return true;
-    }
-
-    /** A user locked by brute-force protection gets the same neutral page as in the flow, and no code. */
-    private static boolean locked(RequiredActionContext context) {
-        String error = AuthenticatorUtils.getDisabledByBruteForceEventError(
-                context.getSession().getProvider(BruteForceProtector.class), context.getSession(), context.getRealm(),
-                context.getUser());
-        if (error == null) {
-            SecondFactorLock lock = new SecondFactorLock(context.getSession(), context.getRealm(), context.getUser());
-            if (!lock.isLocked()) {
-                return false;
-            }
-            context.getEvent().clone().user(context.getUser()).error(SecondFactorLock.EVENT);
-            context.challenge(lock.page(context.form()));
-            return true;
-        }
-        context.getEvent().user(context.getUser()).error(error);
-        context.challenge(context.form().setAttribute("twofactorMessage", TwoFactorAuthenticator.LOCKED_MESSAGE)
-                .createForm("twofactor-message.ftl"));
         return true;
     }
 

@@ -1,10 +1,7 @@
 package dev.keycloaktwofactor.flow;
 
 import dev.keycloaktwofactor.code.CodeStep;
-import dev.keycloaktwofactor.code.SecondFactorLock;
-import dev.keycloaktwofactor.factor.SecondFactor;
 import dev.keycloaktwofactor.factor.SecondFactors;
-import dev.keycloaktwofactor.model.TwoFactorSettings;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
@@ -13,23 +10,21 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 
+import java.util.function.Supplier;
+
 /**
  * The step that {@code FlowBinding} puts after the password: it asks for whatever second factor the realm's
- * policy names at the moment of the login, so that changing the method needs no flow change.
+ * policy names at the moment of the login, so that changing the method needs no flow change. An adapter over
+ * {@link SecondFactorCheck}, as {@link PolicyAction} is.
  */
 public class TwoFactorAuthenticator implements Authenticator {
 
-    /**
-     * The factor a page was rendered for; a post when another factor is due (the admin switched the method, the
-     * user enrolled an app in another tab) restarts the step rather than checking the entry against the wrong factor.
-     */
-    static final String NOTE_FACTOR = "twofactor.factor";
     public static final String LOCKED_MESSAGE = "twofactorLocked";
 
-    private final SecondFactors factors;
+    private final SecondFactorCheck check;
 
     public TwoFactorAuthenticator(SecondFactors factors) {
-        this.factors = factors;
+        this.check = new SecondFactorCheck(factors);
     }
 
     public static TwoFactorAuthenticator withBuiltInFactors() {
@@ -38,62 +33,36 @@ public class TwoFactorAuthenticator implements Authenticator {
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
-        TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
-        SecondFactor factor = factors.forUser(settings, context.getUser());
-        if (factor == null) {
-            context.success();
-            return;
-        }
-        if (endIfLocked(context)) {
-            return;
-        }
-        context.getAuthenticationSession().setAuthNote(NOTE_FACTOR, factor.id());
-        factor.challenge(CodeStep.of(context), settings);
+        end(context, check.start(CodeStep.of(context), bruteForceError(context)));
     }
 
     @Override
     public void action(AuthenticationFlowContext context) {
-        TwoFactorSettings settings = TwoFactorSettings.of(context.getRealm());
-        String renderedFor = context.getAuthenticationSession().getAuthNote(NOTE_FACTOR);
-        SecondFactor factor = factors.forUser(settings, context.getUser());
-        if (factor == null || !factor.id().equals(renderedFor)) {
-            authenticate(context);
-            return;
-        }
-        if (endIfLocked(context)) {
-            return;
-        }
-        if (factor.action(CodeStep.of(context), settings)) {
-            SecondFactors.markPassed(context.getAuthenticationSession());
-            if (factor.credentialType() != null) {
-                context.success(factor.credentialType());
-            } else {
-                context.success();
-            }
-        }
+        end(context, check.answer(CodeStep.of(context), bruteForceError(context)));
+    }
+
+    private static Supplier<String> bruteForceError(AuthenticationFlowContext context) {
+        return () -> AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser());
     }
 
     /**
-     * A user that Keycloak's brute-force protection has locked gets a neutral message and must start the
-     * login again: no code is sent or checked for them.
+     * Keycloak's answer to the check. A user that Keycloak's brute-force protection has locked gets a neutral message
+     * and must start the login again: no code is sent or checked for them.
      */
-    private static boolean endIfLocked(AuthenticationFlowContext context) {
-        String error = AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser());
-        if (error != null) {
-            context.getEvent().user(context.getUser()).error(error);
-            context.forkWithErrorMessage(new FormMessage(LOCKED_MESSAGE));
-            return true;
+    private static void end(AuthenticationFlowContext context, SecondFactorCheck.Outcome outcome) {
+        switch (outcome.kind()) {
+            case NOTHING_ASKED -> context.success();
+            case PASSED -> {
+                if (outcome.credentialType() != null) {
+                    context.success(outcome.credentialType());
+                } else {
+                    context.success();
+                }
+            }
+            case BRUTE_FORCE_LOCKED -> context.forkWithErrorMessage(new FormMessage(LOCKED_MESSAGE));
+            case PAGE_SHOWN -> {
+            }
         }
-        // Our own cap on wrong entries, whatever the realm's brute-force setting: the attempt ends on a page that
-        // says why, with only the way back to the sign-in. (A fork would be swallowed here when the step runs
-        // inside the browser flow's alternative "forms" sub-flow, as it does after the password.)
-        SecondFactorLock lock = new SecondFactorLock(context.getSession(), context.getRealm(), context.getUser());
-        if (!lock.isLocked()) {
-            return false;
-        }
-        context.getEvent().clone().user(context.getUser()).error(SecondFactorLock.EVENT);
-        context.challenge(lock.page(context.form()));
-        return true;
     }
 
     @Override
