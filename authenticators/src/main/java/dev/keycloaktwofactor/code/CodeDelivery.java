@@ -1,6 +1,6 @@
 package dev.keycloaktwofactor.code;
 
-import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import dev.keycloaktwofactor.model.TwoFactorSettings;
 import org.jboss.logging.Logger;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventBuilder;
@@ -34,8 +34,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CodeDelivery {
 
     private static final Logger LOG = Logger.getLogger(CodeDelivery.class);
-    /** The failure line keeps the category it had when sends ran in the request. */
-    private static final Logger SEND_LOG = Logger.getLogger(CodeFactor.class);
+    /**
+     * The failure line keeps the category it had when sends ran in the request, in the code factor of those days
+     * (operators may filter on it); the code factor now lives in the layer above and is not imported from here.
+     */
+    private static final Logger SEND_LOG = Logger.getLogger("dev.keycloaktwofactor.code.CodeFactor");
+    /** The event error of a send that failed or timed out (also on the code page's events). */
+    public static final String EVENT_DELIVERY_FAILED = "twofactor_delivery_failed";
 
     private static volatile DeliveryOptions options = DeliveryOptions.DEFAULTS;
     private static volatile ThreadPoolExecutor pool;
@@ -104,7 +109,7 @@ public final class CodeDelivery {
      * Sends {@code code} once the current transaction of {@code session} commits, on the pool, or in this request if
      * the pool is full or stopped; settles the send named by {@code token}.
      */
-    static void afterCommit(KeycloakSession session, CodeStep step, CodeChannel channel, String destination, String code,
+    public static void afterCommit(KeycloakSession session, CodeStep step, CodeChannel channel, String destination, String code,
                             CodePurpose purpose, TwoFactorSettings settings, String token) {
         Job job = new Job(session.getKeycloakSessionFactory(), Request.of(step), channel, destination, code, purpose, settings, token);
         session.getTransactionManager().enlistAfterCompletion(new KeycloakTransaction() {
@@ -234,7 +239,7 @@ public final class CodeDelivery {
                     if (asked.getDetails() != null) {
                         asked.getDetails().forEach(event::detail);
                     }
-                    event.error(CodeFactor.EVENT_DELIVERY_FAILED);
+                    event.error(EVENT_DELIVERY_FAILED);
                 }
             }
         }

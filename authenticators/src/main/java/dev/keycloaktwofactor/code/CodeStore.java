@@ -121,7 +121,7 @@ public final class CodeStore {
     }
 
     /** The live-code entry as it stands now (hashes and times only), or an empty map; see {@link #restore}. */
-    Map<String, String> snapshot() {
+    public Map<String, String> snapshot() {
         Map<String, String> entry = store.get(key);
         return entry == null ? Map.of() : Map.copyOf(entry);
     }

@@ -1,7 +1,8 @@
 package dev.keycloaktwofactor.code;
 
-import dev.keycloaktwofactor.ip.TrustedNetworks;
-import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import dev.keycloaktwofactor.model.Refusal;
+import dev.keycloaktwofactor.model.TrustedNetworks;
+import dev.keycloaktwofactor.model.TwoFactorSettings;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -104,7 +105,8 @@ public final class ResendSchedule {
         }
         // Rolling hours: each slot lives an hour from its own send, so no clock-hour boundary lets twice the cap out.
         // A send refused by a later cap, or lost to a parallel request, never happens: the slots it had already claimed
-        // are given back, so that one user's refused attempts do not spend a budget another user shares (SECURITY 24).
+        // are given back, so that one user's refused attempts do not spend a budget another user shares
+        // (docs/security-model.md, "Sends and shared limits").
         SendCaps caps = SendCaps.current();
         java.util.List<String> claimed = new java.util.ArrayList<>(3);
         String userCounter = "twofactor:hourly:user:" + realmId + ":" + userKey;

@@ -1,6 +1,6 @@
 package dev.keycloaktwofactor.code;
 
-import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import dev.keycloaktwofactor.model.TwoFactorSettings;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;

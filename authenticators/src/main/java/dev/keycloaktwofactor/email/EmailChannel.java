@@ -4,7 +4,7 @@ import dev.keycloaktwofactor.code.CodeChannel;
 import dev.keycloaktwofactor.code.CodeDeliveryException;
 import dev.keycloaktwofactor.code.CodePurpose;
 import dev.keycloaktwofactor.code.CodeStep;
-import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import dev.keycloaktwofactor.model.TwoFactorSettings;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.models.KeycloakSession;

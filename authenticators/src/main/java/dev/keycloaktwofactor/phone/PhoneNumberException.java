@@ -1,6 +1,6 @@
 package dev.keycloaktwofactor.phone;
 
-import dev.keycloaktwofactor.policy.InvalidSettingException;
+import dev.keycloaktwofactor.model.InvalidSettingException;
 
 import java.text.MessageFormat;
 import java.util.List;

@@ -3,7 +3,6 @@ package dev.keycloaktwofactor.phone;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-import dev.keycloaktwofactor.sms.PhoneMask;
 
 import java.util.regex.Pattern;
 

@@ -1,13 +1,13 @@
 package dev.keycloaktwofactor.phone;
 
+import dev.keycloaktwofactor.model.InvalidSettingException;
+import dev.keycloaktwofactor.model.Refusal;
+import dev.keycloaktwofactor.model.TwoFactorSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-import dev.keycloaktwofactor.policy.InvalidSettingException;
-import dev.keycloaktwofactor.policy.Refusal;
-import dev.keycloaktwofactor.policy.TwoFactorSettings;
 import org.keycloak.models.RealmModel;
 
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.keycloaktwofactor.sms;
 
+import dev.keycloaktwofactor.phone.PhoneMask;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;

@@ -1,6 +1,6 @@
 package dev.keycloaktwofactor.sms;
 
-import dev.keycloaktwofactor.policy.MasterSide;
+import dev.keycloaktwofactor.model.MasterSide;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 

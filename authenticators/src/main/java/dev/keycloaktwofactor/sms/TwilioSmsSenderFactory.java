@@ -1,5 +1,6 @@
 package dev.keycloaktwofactor.sms;
 
+import dev.keycloaktwofactor.phone.PhoneMask;
 import com.twilio.exception.ApiException;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;

@@ -1,9 +1,9 @@
 package dev.keycloaktwofactor.support;
 
+import dev.keycloaktwofactor.model.InvalidSettingException;
+import dev.keycloaktwofactor.model.Refusal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keycloaktwofactor.policy.InvalidSettingException;
-import dev.keycloaktwofactor.policy.Refusal;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.events.admin.OperationType;

@@ -10,7 +10,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** SECURITY.md 1: digits only, the asked length, leading zeros kept, compared as strings (by salted hash). */
+/** docs/security-model.md, "Codes": digits only, the asked length, leading zeros kept, compared as strings (by salted hash). */
 class OneTimeCodeTest {
 
     @ParameterizedTest(name = "length {0}")

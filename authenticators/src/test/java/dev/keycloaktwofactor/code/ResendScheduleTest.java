@@ -1,6 +1,6 @@
 package dev.keycloaktwofactor.code;
 
-import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import dev.keycloaktwofactor.model.TwoFactorSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package dev.keycloaktwofactor.metrics;
 
-import dev.keycloaktwofactor.code.CodeStore;
 import dev.keycloaktwofactor.code.CodeChannel;
 import dev.keycloaktwofactor.code.CodeDeliveryException;
 import dev.keycloaktwofactor.code.CodePurpose;
 import dev.keycloaktwofactor.code.CodeStep;
-import dev.keycloaktwofactor.policy.TwoFactorSettings;
+import dev.keycloaktwofactor.code.CodeStore;
+import dev.keycloaktwofactor.model.TwoFactorSettings;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,10 +1,10 @@
 package dev.keycloaktwofactor.phone;
 
+import dev.keycloaktwofactor.model.InvalidSettingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
-import dev.keycloaktwofactor.policy.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -104,7 +104,7 @@ class PhonePolicyTest {
 
     @Test
     void numbersTheLibraryCannotTellFromALandlineAreAccepted() {
-        // KEYCLOAK-NOTES §14: +1 415 555 01xx is FIXED_LINE_OR_MOBILE, +44 20 7946 0958 FIXED_LINE
+        // libphonenumber calls +1 415 555 01xx FIXED_LINE_OR_MOBILE and +44 20 7946 0958 FIXED_LINE
         assertThat(PhonePolicy.OPEN.parse("+1 415 555 0100")).isEqualTo("+14155550100");
         assertThat(PhonePolicy.OPEN.parse("+14155550199")).isEqualTo("+14155550199");
         assertThat(problem(PhonePolicy.OPEN, "+44 20 7946 0958")).isEqualTo(PhoneProblem.LANDLINE);

@@ -1,8 +1,8 @@
 package dev.keycloaktwofactor.support;
 
+import dev.keycloaktwofactor.model.InvalidSettingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.keycloaktwofactor.policy.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
