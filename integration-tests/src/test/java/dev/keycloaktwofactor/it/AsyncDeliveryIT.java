@@ -1,5 +1,13 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.DeliveryPoll;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.SlowSmtp;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.TwilioStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,10 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.QrCode;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;

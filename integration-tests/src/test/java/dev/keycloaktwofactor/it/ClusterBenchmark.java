@@ -1,5 +1,9 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.ClusterServer;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.TestRealm;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

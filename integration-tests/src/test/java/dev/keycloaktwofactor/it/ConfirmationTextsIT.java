@@ -1,5 +1,9 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.TwilioStub;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -2,6 +2,11 @@ package dev.keycloaktwofactor.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keycloaktwofactor.devtools.CaughtMail;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.DeliveryPoll;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.TestRealm;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Tag;

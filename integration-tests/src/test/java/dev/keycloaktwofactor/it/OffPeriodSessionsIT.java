@@ -1,5 +1,8 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.TestRealm;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -1,6 +1,11 @@
 package dev.keycloaktwofactor.it;
 
 import dev.keycloaktwofactor.devtools.CaughtMail;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.QrCode;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 

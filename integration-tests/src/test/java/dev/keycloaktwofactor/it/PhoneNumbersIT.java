@@ -1,5 +1,14 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.Json;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.TwilioStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,9 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.Json;
+import dev.keycloaktwofactor.it.support.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,12 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.QrCode;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,12 @@ package dev.keycloaktwofactor.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keycloaktwofactor.devtools.CaughtMail;
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.QrCode;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

@@ -1,5 +1,12 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.ui;
 
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.QrCode;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
+import dev.keycloaktwofactor.it.support.TwilioStub;
+import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,11 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.ui;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.QrCode;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
+import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,11 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.ui;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
