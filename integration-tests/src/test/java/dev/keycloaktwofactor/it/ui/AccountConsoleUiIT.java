@@ -1,8 +1,10 @@
 package dev.keycloaktwofactor.it.ui;
 
 import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.CodePage;
 import dev.keycloaktwofactor.it.support.EmailCodes;
 import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.QrPage;
 import dev.keycloaktwofactor.it.support.TestRealm;
 import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import org.junit.jupiter.api.AfterAll;
@@ -61,9 +63,9 @@ class AccountConsoleUiIT {
         ui.open(kc.baseUrl() + "/realms/" + REALM + "/account/");
         ui.visible("#kc-form-login");
         ui.signIn("employee", "employee");
-        ui.visible("input[name=code]");
+        ui.visible(CodePage.FIELD);
         String code = EmailCodes.code(kc.mail().awaitMessageTo("employee@twofactor-demo.test", Duration.ofSeconds(20)));
-        ui.type("input[name=code]", code);
+        ui.type(CodePage.FIELD, code);
         ui.click("#kc-login");
 
         // the console's own Personal info form, filled from the account API
@@ -79,8 +81,8 @@ class AccountConsoleUiIT {
         ui.screenshot("account-console-signing-in");
         assertThat(ui.find("body").getText()).doesNotContain("Something went wrong");
         ui.driver.findElement(By.xpath(SET_UP_LINK.formatted("Switch to an authenticator app"))).click();
-        ui.until("the switch asks for a code sent by email first", d -> ui.present("input[name=code]"));
-        assertThat(ui.present("img#twofactor-qr")).as("no QR before the email code").isFalse();
+        ui.until("the switch asks for a code sent by email first", d -> ui.present(CodePage.FIELD));
+        assertThat(ui.present(QrPage.QR)).as("no QR before the email code").isFalse();
         assertThat(ui.find("body").getText()).contains("e***e@twofactor-demo.test");
     }
 
@@ -94,8 +96,8 @@ class AccountConsoleUiIT {
         ui.open(kc.baseUrl() + "/realms/" + r.name + "/account/account-security/signing-in");
         ui.visible("#kc-form-login");
         ui.signIn("agent", "agent-pw");
-        ui.visible("input[name=code]");
-        ui.type("input[name=code]", EmailCodes.code(EmailCodes.next(r, "agent")));
+        ui.visible(CodePage.FIELD);
+        ui.type(CodePage.FIELD, EmailCodes.code(EmailCodes.next(r, "agent")));
         ui.click("#kc-login");
         setUp("Phone for sign-in codes");
         ui.screenshot("account-console-signing-in-phone");
@@ -115,8 +117,8 @@ class AccountConsoleUiIT {
         ui.open(kc.baseUrl() + "/realms/" + off.name + "/account/account-security/signing-in");
         ui.visible("#kc-form-login");
         ui.signIn("agent", "agent-pw");
-        ui.visible("input[name=code]");
-        ui.type("input[name=code]", EmailCodes.code(EmailCodes.next(off, "agent")));
+        ui.visible(CodePage.FIELD);
+        ui.type(CodePage.FIELD, EmailCodes.code(EmailCodes.next(off, "agent")));
         ui.click("#kc-login");
         setUp("Switch to an authenticator app");
         assertThat(ui.find("body").getText()).doesNotContain("Phone for sign-in codes");

@@ -1,8 +1,9 @@
 package dev.keycloaktwofactor.it.ui;
 
 import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
 import dev.keycloaktwofactor.it.support.KeycloakServer;
-import dev.keycloaktwofactor.it.support.QrCode;
+import dev.keycloaktwofactor.it.support.QrPage;
 import dev.keycloaktwofactor.it.support.TestRealm;
 import dev.keycloaktwofactor.it.support.Totp;
 import dev.keycloaktwofactor.it.support.ui.UiBrowser;
@@ -254,8 +255,8 @@ class SecurityPageUiIT {
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "totp")));
         Browser http = r.browser();
         Browser.Page qrPage = r.signIn(http, "dave", "dave-pw");
-        Totp app = Totp.fromUri(QrCode.decode(qrPage.doc().selectFirst("img#twofactor-qr")));
-        assertThat(http.submit(qrPage, "form:has(input[name=code])", Map.of("code", app.now())).isRedirectToClient()).isTrue();
+        Totp app = QrPage.scan(qrPage);
+        assertThat(CodePage.submit(http, qrPage, app.now()).isRedirectToClient()).isTrue();
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "none")));
 
         signInToPage(r.name, "boss", "boss-pw");
@@ -287,15 +288,15 @@ class SecurityPageUiIT {
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "totp", "maxCodeAttempts", 1)));
         Browser http = r.browser();
         Browser.Page qrPage = r.signIn(http, "dave", "dave-pw");
-        Totp app = Totp.fromUri(QrCode.decode(qrPage.doc().selectFirst("img#twofactor-qr")));
-        assertThat(http.submit(qrPage, "form:has(input[name=code])", Map.of("code", app.now())).isRedirectToClient()).isTrue();
+        Totp app = QrPage.scan(qrPage);
+        assertThat(CodePage.submit(http, qrPage, app.now()).isRedirectToClient()).isTrue();
         Browser again = r.browser();
         Browser.Page codePage = r.signIn(again, "dave", "dave-pw");
         long now = System.currentTimeMillis() / 1000;
         java.util.List<String> window = java.util.List.of(app.now(), app.next(), app.codeAt(now - app.period()));
         String wrong = java.util.stream.IntStream.range(0, 10).mapToObj(i -> String.format("%06d", (i * 99991 + 4242) % 1_000_000))
                 .filter(c -> !window.contains(c)).findFirst().orElseThrow();
-        assertThat(again.submit(codePage, "form:has(input[name=code])", Map.of("code", wrong)).doc().text()).contains("Too many wrong codes");
+        assertThat(CodePage.submit(again, codePage, wrong).doc().text()).contains("Too many wrong codes");
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "none")));
 
         signInToPage(r.name, "boss", "boss-pw");
