@@ -6,12 +6,11 @@ import dev.keycloaktwofactor.it.support.EmailCodes;
 import dev.keycloaktwofactor.it.support.KeycloakServer;
 import dev.keycloaktwofactor.it.support.QrPage;
 import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
 import dev.keycloaktwofactor.it.support.ui.UiBrowser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 
 import java.time.Duration;
@@ -24,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the console itself (its Personal info page), not on "Something went wrong" — which is what users without the
  * realm's default roles get (the account console's API answers them 401).
  */
+@ExtendWith(ChromiumExtension.class)
 class AccountConsoleUiIT {
 
     private static final String REALM = "twofactor-demo";
@@ -31,31 +31,12 @@ class AccountConsoleUiIT {
     private final KeycloakServer kc = KeycloakServer.get();
 
     @BeforeAll
-    static void startBrowser() {
-        ui = UiBrowser.start();
+    static void configureMail() {
         // realm-config/ points at run-demo.sh's mail catcher; here the suite's catcher takes the mail
         KeycloakServer kc = KeycloakServer.get();
         AdminClient admin = AdminClient.master(kc);
         admin.ok(admin.put("/" + REALM, Map.of("smtpServer", Map.of("host", "127.0.0.1",
                 "port", String.valueOf(kc.mail().smtpPort()), "from", "keycloak@twofactor-demo.test"))));
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @BeforeEach
-    void freshBrowser() {
-        ui.forgetEverything();
-        ui.desktop();
-    }
-
-    @AfterEach
-    void noConsoleErrors() {
-        ui.assertNoConsoleErrors();
     }
 
     @Test

@@ -9,12 +9,11 @@ import dev.keycloaktwofactor.it.support.QrPage;
 import dev.keycloaktwofactor.it.support.TestRealm;
 import dev.keycloaktwofactor.it.support.Totp;
 import dev.keycloaktwofactor.it.support.TwilioStub;
+import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
 import dev.keycloaktwofactor.it.support.ui.UiBrowser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 
@@ -28,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * resend countdown, contact-the-administrator, the user's own phone confirmation, the switch to an app, and the
  * legacy "keycloak" login theme. Screenshots go to integration-tests/target/screenshots/.
  */
+@ExtendWith(ChromiumExtension.class)
 class LoginPagesUiIT {
 
     private static UiBrowser ui;
@@ -65,29 +65,6 @@ class LoginPagesUiIT {
         double seconds = (System.nanoTime() - shownAt) / 1e9;
         assertThat(seconds).as("enabled after the server's wait of " + wait + " s").isBetween(wait - 1.2, wait + 1.5);
         return seconds;
-    }
-
-    @BeforeAll
-    static void startBrowser() {
-        ui = UiBrowser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @BeforeEach
-    void freshBrowser() {
-        ui.forgetEverything();
-        ui.desktop();
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void noConsoleErrors() {
-        ui.assertNoConsoleErrors();
     }
 
     private static boolean totpConfigured(TestRealm r, String userId) {

@@ -2,12 +2,11 @@ package dev.keycloaktwofactor.it.ui;
 
 import dev.keycloaktwofactor.it.support.KeycloakServer;
 import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
 import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -19,24 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The Security page's phone settings in a real browser: the default region and the searchable SMS-country picker. */
 class PhoneSettingsUiIT {
 
+    @RegisterExtension
+    static final ChromiumExtension CHROMIUM = ChromiumExtension.keepingState();
+
     private static UiBrowser ui;
-
-    @BeforeAll
-    static void startBrowser() {
-        ui = UiBrowser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrors() {
-        ui.assertNoConsoleErrors();
-    }
 
     private static List<String> optionLabels() {
         return ui.findAll("#smsCountries-options label").stream().map(WebElement::getText).toList();

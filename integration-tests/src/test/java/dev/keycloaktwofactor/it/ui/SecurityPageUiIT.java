@@ -6,13 +6,12 @@ import dev.keycloaktwofactor.it.support.KeycloakServer;
 import dev.keycloaktwofactor.it.support.QrPage;
 import dev.keycloaktwofactor.it.support.TestRealm;
 import dev.keycloaktwofactor.it.support.Totp;
+import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
 import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -27,32 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Keycloak's login page (code flow with PKCE), changes the realm's settings, signs everybody out, and manages
  * users' phones and devices. Screenshots go to integration-tests/target/screenshots/.
  */
+@ExtendWith(ChromiumExtension.class)
 class SecurityPageUiIT {
 
     private static UiBrowser ui;
-
-    @BeforeAll
-    static void startBrowser() {
-        ui = UiBrowser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @BeforeEach
-    void freshBrowser() {
-        ui.forgetEverything();
-        ui.desktop();
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void noConsoleErrors() {
-        ui.assertNoConsoleErrors();
-    }
 
     private static String pageUrl(String realm) {
         return KeycloakServer.get().baseUrl() + "/realms/" + realm + "/twofactor-admin/";

@@ -6,12 +6,10 @@ import dev.keycloaktwofactor.it.support.EmailCodes;
 import dev.keycloaktwofactor.it.support.ExtraServerOptions;
 import dev.keycloaktwofactor.it.support.KeycloakServer;
 import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
 import dev.keycloaktwofactor.it.support.ui.UiBrowser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.support.ui.Select;
 
 import java.util.List;
@@ -24,32 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * refused with the server's words next to the field), and the card that shows, per cap, its limit and how many sends
  * it refused in the last hour (English and Russian).
  */
+@ExtendWith(ChromiumExtension.class)
 class SendCapsUiIT {
 
     private static UiBrowser ui;
-
-    @BeforeAll
-    static void startBrowser() {
-        ui = UiBrowser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @BeforeEach
-    void freshBrowser() {
-        ui.forgetEverything();
-        ui.desktop();
-    }
-
-    @AfterEach
-    void noConsoleErrors() {
-        ui.assertNoConsoleErrors();
-    }
 
     private static String pageUrl(String realm) {
         return KeycloakServer.get().baseUrl() + "/realms/" + realm + "/twofactor-admin/";

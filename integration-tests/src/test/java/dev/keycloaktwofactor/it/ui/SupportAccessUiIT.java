@@ -2,13 +2,11 @@ package dev.keycloaktwofactor.it.ui;
 
 import dev.keycloaktwofactor.it.support.KeycloakServer;
 import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
 import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.support.ui.Select;
 
 import java.time.Duration;
@@ -20,32 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The Security page's "Technical support access" section in a real browser: a realm admin allows support for one of
  * the offered durations or a custom one, sees until when and how long is left (English and Russian), and stops it.
  */
+@ExtendWith(ChromiumExtension.class)
 class SupportAccessUiIT {
 
     private static UiBrowser ui;
-
-    @BeforeAll
-    static void startBrowser() {
-        ui = UiBrowser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @BeforeEach
-    void freshBrowser() {
-        ui.forgetEverything();
-        ui.desktop();
-    }
-
-    @AfterEach
-    void noConsoleErrors() {
-        ui.assertNoConsoleErrors();
-    }
 
     private static String pageUrl(String realm) {
         return KeycloakServer.get().baseUrl() + "/realms/" + realm + "/twofactor-admin/";
