@@ -1,8 +1,8 @@
 package dev.keycloaktwofactor.it.ui;
 
-import dev.keycloaktwofactor.it.support.KeycloakServer;
 import dev.keycloaktwofactor.it.support.TestRealm;
 import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
+import dev.keycloaktwofactor.it.support.ui.SecurityPage;
 import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -36,11 +36,11 @@ class PhoneSettingsUiIT {
         String carol = r.addUser("carol", "carol-pw");
         r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + carol + "/phone", Map.of("phoneNumber", "+14155550192")));
 
-        String page = KeycloakServer.get().baseUrl() + "/realms/" + r.name + "/twofactor-admin/";
+        String page = SecurityPage.url(r.name);
         ui.open(page);
         ui.visible("#kc-form-login");
         ui.signIn("boss", "boss-pw");
-        ui.until("the Security page is ready", d -> "ready".equals(ui.script("return document.body && document.body.dataset.state;")));
+        SecurityPage.awaitReady(ui);
 
         assertThat(ui.visible("#phone-settings legend").getText()).isEqualTo("Phone numbers and SMS countries");
         assertThat(ui.find("#smsCountries-chosen").getText()).isEqualTo("Any country");
@@ -73,7 +73,7 @@ class PhoneSettingsUiIT {
 
         // carol's number, attached before the list, is marked with the reason once the table reloads
         ui.open(page);
-        ui.until("the Security page is ready", d -> "ready".equals(ui.script("return document.body && document.body.dataset.state;")));
+        SecurityPage.awaitReady(ui);
         String row = "#users-body tr[data-username='carol'] ";
         assertThat(ui.visible(row + ".phone-number").getText()).as("in full for an admin who may view users").isEqualTo("+14155550192");
         assertThat(ui.find(row + ".phone-problem").getText()).contains("Country not among the SMS countries");

@@ -7,6 +7,7 @@ import dev.keycloaktwofactor.it.support.QrPage;
 import dev.keycloaktwofactor.it.support.TestRealm;
 import dev.keycloaktwofactor.it.support.Totp;
 import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
+import dev.keycloaktwofactor.it.support.ui.SecurityPage;
 import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Tag;
@@ -31,23 +32,15 @@ class SecurityPageUiIT {
 
     private static UiBrowser ui;
 
-    private static String pageUrl(String realm) {
-        return KeycloakServer.get().baseUrl() + "/realms/" + realm + "/twofactor-admin/";
-    }
-
     /** Opens the page, which sends the browser to Keycloak's login form, and signs in there. */
     private static void signInToPage(String realm, String username, String password) {
-        ui.open(pageUrl(realm));
+        ui.open(SecurityPage.url(realm));
         ui.visible("#kc-form-login");
         assertThat(ui.url()).contains("/realms/" + realm + "/protocol/openid-connect/auth")
                 .contains("client_id=twofactor-admin").contains("code_challenge_method=S256");
         ui.signIn(username, password);
-        awaitReady();
-        assertThat(ui.url()).as("the code left the address bar").isEqualTo(pageUrl(realm));
-    }
-
-    private static void awaitReady() {
-        ui.until("the Security page is ready", d -> "ready".equals(ui.script("return document.body && document.body.dataset.state;")));
+        SecurityPage.awaitReady(ui);
+        assertThat(ui.url()).as("the code left the address bar").isEqualTo(SecurityPage.url(realm));
     }
 
     private static String value(String css) {
@@ -119,7 +112,7 @@ class SecurityPageUiIT {
         assertThat(r.userinfo(agent.get("access_token").asText()).status()).as("the agent was signed out").isEqualTo(401);
 
         ui.driver.navigate().refresh();
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         assertThat(ui.find("#method-email").isSelected()).isTrue();
         assertThat(value("#codeLength")).isEqualTo("8");
         assertThat(ui.find("#firstEnabledAt").getText()).isNotEqualTo("Never");
@@ -166,7 +159,7 @@ class SecurityPageUiIT {
         ui.driver.switchTo().window(tabs.get(tabs.size() - 1));
         ui.until("the Security page opens from the console", d -> ui.url().contains("/realms/" + r.name + "/"));
         assertThat(ui.url()).satisfiesAnyOf(
-                u -> assertThat(u).startsWith(pageUrl(r.name)),
+                u -> assertThat(u).startsWith(SecurityPage.url(r.name)),
                 u -> assertThat(u).contains("client_id=twofactor-admin"));
         if (tabs.size() > 1) {
             ui.driver.close();
@@ -467,8 +460,8 @@ class SecurityPageUiIT {
         assertThat(ui.visible("#save-message").getText()).isEqualTo("Saved.");
 
         // ?lang=ru picks Russian, and the choice outlives the round trip through the login page
-        ui.open(pageUrl(r.name) + "?lang=ru");
-        awaitReady();
+        ui.open(SecurityPage.url(r.name) + "?lang=ru");
+        SecurityPage.awaitReady(ui);
         assertThat(ui.find("html").getAttribute("lang")).isEqualTo("ru");
         assertThat(ui.find("#save").getText()).isEqualTo("Сохранить");
         new Select(ui.find("#lang-select")).selectByValue("en");
@@ -478,10 +471,10 @@ class SecurityPageUiIT {
     @Test
     void aMasterRealmAdminPicksTheRealmAndActivatesSms() {
         TestRealm r = TestRealm.create("ui-master");
-        ui.open(pageUrl("master"));
+        ui.open(SecurityPage.url("master"));
         ui.visible("#kc-form-login");
         ui.signIn(KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         WebElement picker = ui.visible("#realm-select");
         List<String> realms = new Select(picker).getOptions().stream().map(o -> o.getDomProperty("value")).toList();
         assertThat(realms).contains("master", r.name);
@@ -517,19 +510,19 @@ class SecurityPageUiIT {
 
         // the page opens again on the realm picked last; master itself is never opened without a pick
         ui.driver.navigate().refresh();
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         ui.until("the realm picked last", d -> ui.find("#masthead-realm").getText().equals("Realm: " + r.name));
         assertThat(new Select(ui.find("#realm-select")).getFirstSelectedOption().getDomProperty("value")).isEqualTo(r.name);
         new Select(ui.find("#realm-select")).selectByValue("master");
         ui.until("master's settings", d -> ui.find("#masthead-realm").getText().equals("Realm: master")
                 && "ready".equals(ui.find("body").getAttribute("data-state")));
         ui.driver.navigate().refresh();
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         assertThat(ui.find("#masthead-realm").getText()).isEqualTo("Realm: not chosen");
         assertThat(ui.find("#settings-card").isDisplayed()).isFalse();
 
         ui.click("#sign-out");
-        ui.until("signed out", d -> ui.url().startsWith(pageUrl("master")) && ui.find("#view-signin").isDisplayed());
+        ui.until("signed out", d -> ui.url().startsWith(SecurityPage.url("master")) && ui.find("#view-signin").isDisplayed());
         assertThat(ui.find("#signin-alert").getText()).contains("You have signed out");
         assertThat(ui.find("#sign-out").isDisplayed()).isFalse();
         ui.screenshot("signed-out");

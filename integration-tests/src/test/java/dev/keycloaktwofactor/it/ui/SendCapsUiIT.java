@@ -4,9 +4,9 @@ import dev.keycloaktwofactor.it.support.Browser;
 import dev.keycloaktwofactor.it.support.CodePage;
 import dev.keycloaktwofactor.it.support.EmailCodes;
 import dev.keycloaktwofactor.it.support.ExtraServerOptions;
-import dev.keycloaktwofactor.it.support.KeycloakServer;
 import dev.keycloaktwofactor.it.support.TestRealm;
 import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
+import dev.keycloaktwofactor.it.support.ui.SecurityPage;
 import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,14 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SendCapsUiIT {
 
     private static UiBrowser ui;
-
-    private static String pageUrl(String realm) {
-        return KeycloakServer.get().baseUrl() + "/realms/" + realm + "/twofactor-admin/";
-    }
-
-    private static void awaitReady() {
-        ui.until("the Security page is ready", d -> "ready".equals(ui.script("return document.body && document.body.dataset.state;")));
-    }
 
     private static String cell(String cap, String css) {
         return ui.visible("#caps-rows tr[data-cap=" + cap + "] " + css).getText();
@@ -55,12 +47,12 @@ class SendCapsUiIT {
         }
         assertThat(r.signIn(r.browser(), "agent", "agent-pw").doc().text()).contains("Too many codes were sent to you");
         // the admin signs in as everyone does here, with an emailed code
-        ui.open(pageUrl(r.name));
+        ui.open(SecurityPage.url(r.name));
         ui.visible("#kc-form-login");
         ui.signIn("boss", "boss-pw");
         ui.type("#code", EmailCodes.code(EmailCodes.next(r, "boss")));
         ui.click("#kc-login");
-        awaitReady();
+        SecurityPage.awaitReady(ui);
 
         assertThat(ui.visible("#caps-title").getText()).isEqualTo("Send caps");
         assertThat(cell("user", "th")).contains("Codes to one user").contains("max-sends-per-user-per-hour");
@@ -92,7 +84,7 @@ class SendCapsUiIT {
         ui.until("saved", d -> ui.present("#save-message") && ui.find("#save-message").getText().startsWith("Saved"));
         assertThat(r.settings().get("trustedNetworks")).extracting(n -> n.asText()).containsExactly("203.0.113.0/24", "2001:db8::/32");
         ui.driver.navigate().refresh();
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         assertThat(ui.find("#trustedNetworks").getDomProperty("value")).isEqualTo("203.0.113.0/24\n2001:db8::/32");
 
         new Select(ui.find("#lang-select")).selectByValue("ru");
@@ -110,10 +102,10 @@ class SendCapsUiIT {
     void aRealmWithoutRefusalsSaysSo() {
         TestRealm r = TestRealm.create("ui-caps-none");
         r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
-        ui.open(pageUrl(r.name));
+        ui.open(SecurityPage.url(r.name));
         ui.visible("#kc-form-login");
         ui.signIn("boss", "boss-pw");
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         assertThat(ui.visible("#caps-summary").getText()).isEqualTo("No send was refused in the last hour.");
         List<String> counts = ui.driver.findElements(org.openqa.selenium.By.cssSelector("#caps-rows .caps-count")).stream()
                 .map(e -> e.getText()).toList();

@@ -1,8 +1,8 @@
 package dev.keycloaktwofactor.it.ui;
 
-import dev.keycloaktwofactor.it.support.KeycloakServer;
 import dev.keycloaktwofactor.it.support.TestRealm;
 import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
+import dev.keycloaktwofactor.it.support.ui.SecurityPage;
 import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -23,14 +23,6 @@ class SupportAccessUiIT {
 
     private static UiBrowser ui;
 
-    private static String pageUrl(String realm) {
-        return KeycloakServer.get().baseUrl() + "/realms/" + realm + "/twofactor-admin/";
-    }
-
-    private static void awaitReady() {
-        ui.until("the Security page is ready", d -> "ready".equals(ui.script("return document.body && document.body.dataset.state;")));
-    }
-
     private static Instant until(TestRealm r) {
         JsonNode v = r.settings().get("supportAccessUntil");
         return v == null || v.isNull() ? null : Instant.parse(v.asText());
@@ -40,10 +32,10 @@ class SupportAccessUiIT {
     void aRealmAdminAllowsSupportForFourHoursSeesTheEndAndStopsIt() {
         TestRealm r = TestRealm.create("ui-support");
         r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
-        ui.open(pageUrl(r.name));
+        ui.open(SecurityPage.url(r.name));
         ui.visible("#kc-form-login");
         ui.signIn("boss", "boss-pw");
-        awaitReady();
+        SecurityPage.awaitReady(ui);
 
         assertThat(ui.visible("#support-card").getDomAttribute("data-support")).isEqualTo("off");
         assertThat(ui.find("#support-on").isDisplayed()).isFalse();
@@ -67,7 +59,7 @@ class SupportAccessUiIT {
 
         // a reload shows the same, from the server
         ui.driver.navigate().refresh();
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         assertThat(ui.visible("#support-status").getText()).isEqualTo(status);
 
         new Select(ui.find("#lang-select")).selectByValue("ru");
@@ -89,10 +81,10 @@ class SupportAccessUiIT {
     void aCustomDurationAndAnOutOfRangeOneWithTheServersWords() {
         TestRealm r = TestRealm.create("ui-support-custom");
         r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
-        ui.open(pageUrl(r.name));
+        ui.open(SecurityPage.url(r.name));
         ui.visible("#kc-form-login");
         ui.signIn("boss", "boss-pw");
-        awaitReady();
+        SecurityPage.awaitReady(ui);
 
         assertThat(ui.find("#support-custom-amount").isEnabled()).as("only with Other:").isFalse();
         ui.click("label[for=support-custom]");
