@@ -88,12 +88,6 @@ class ClusterIT {
         return CodePage.submit(b, page, code);
     }
 
-    private static Integer resendIn(Browser.Page page) {
-        org.jsoup.nodes.Element button = page.doc().selectFirst("button[name=resend]");
-        assertThat(button).as("resend button on " + page).isNotNull();
-        return button.hasAttr("data-resend-in") ? Integer.valueOf(button.attr("data-resend-in")) : null;
-    }
-
     private static void sleepSeconds(double s) {
         try {
             Thread.sleep((long) (s * 1000));
@@ -278,7 +272,7 @@ class ClusterIT {
         // a new browser on B within the wait: no email, and B names the remaining wait
         Browser other = r.browser().routed(b());
         Browser.Page onB = r.signIn(other, "agent", "agent-pw");
-        assertThat(resendIn(onB)).isBetween(1, 3);
+        assertThat(CodePage.resendIn(onB)).isBetween(1, 3);
         Browser.Page tooSoon = CodePage.resend(other, onB);
         assertThat(tooSoon.doc().text()).contains("You can request a new code in");
         sleepSeconds(0.5);
@@ -287,7 +281,7 @@ class ClusterIT {
         sleepSeconds(3.2);
         Browser.Page resent = CodePage.resend(other, tooSoon);
         EmailCodes.next(r, "agent");
-        assertThat(resendIn(resent)).as("after the 2nd send (made on A, then B): 2 x 3 s").isBetween(5, 6);
+        assertThat(CodePage.resendIn(resent)).as("after the 2nd send (made on A, then B): 2 x 3 s").isBetween(5, 6);
     }
 
     @Test

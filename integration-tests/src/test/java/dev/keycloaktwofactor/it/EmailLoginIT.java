@@ -9,7 +9,6 @@ import dev.keycloaktwofactor.it.support.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keycloaktwofactor.devtools.CaughtMail;
 import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -28,12 +27,6 @@ class EmailLoginIT {
         s.putAll(settings);
         r.admin.ok(r.putSettings(r.admin, s));
         return r;
-    }
-
-    private static Integer resendIn(Browser.Page page) {
-        Element button = page.doc().selectFirst("button[name=resend]");
-        assertThat(button).as("resend button on " + page).isNotNull();
-        return button.hasAttr("data-resend-in") ? Integer.valueOf(button.attr("data-resend-in")) : null;
     }
 
     private static void sleepSeconds(double s) {
@@ -261,7 +254,7 @@ class EmailLoginIT {
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
         EmailCodes.next(r, "agent");
-        assertThat(resendIn(page)).isBetween(1, 2);
+        assertThat(CodePage.resendIn(page)).isBetween(1, 2);
 
         Browser.Page tooSoon = CodePage.resend(b, page);
         assertThat(tooSoon.doc().text()).contains("You can request a new code in");
@@ -270,18 +263,18 @@ class EmailLoginIT {
         sleepSeconds(2.2);
         Browser.Page first = CodePage.resend(b, tooSoon);
         EmailCodes.next(r, "agent");
-        assertThat(resendIn(first)).as("after the 1st resend: 2 x 2 s").isBetween(3, 4);
+        assertThat(CodePage.resendIn(first)).as("after the 1st resend: 2 x 2 s").isBetween(3, 4);
 
         // a new browser, a new login attempt: the wait stands and no email goes out
         Browser other = r.browser();
         Browser.Page otherPage = r.signIn(other, "agent", "agent-pw");
-        assertThat(resendIn(otherPage)).isBetween(2, 4);
+        assertThat(CodePage.resendIn(otherPage)).isBetween(2, 4);
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(2);
 
         sleepSeconds(4.2);
         Browser.Page second = CodePage.resend(b, first);
         EmailCodes.next(r, "agent");
-        assertThat(resendIn(second)).as("after the 2nd resend: 3 x 2 s").isBetween(5, 6);
+        assertThat(CodePage.resendIn(second)).as("after the 2nd resend: 3 x 2 s").isBetween(5, 6);
     }
 
     @Test
@@ -301,7 +294,7 @@ class EmailLoginIT {
         // back to the login form and through the password again: a new attempt within the wait sends nothing
         Browser.Page again = r.signIn(b, "agent", "agent-pw");
         assertThat(again.doc().selectFirst(CodePage.FIELD)).isNotNull();
-        assertThat(resendIn(again)).isPositive();
+        assertThat(CodePage.resendIn(again)).isPositive();
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(1);
 
         sleepSeconds(4.2);

@@ -412,7 +412,7 @@ class SmsIT {
         int before = twilio.to(phone).size();
         Browser.Page codePage = PhonePage.send(b, invalid, "+1 (415) 555-0104");
         TwilioStub.Received first = twilio.awaitTo(phone, before, Duration.ofSeconds(10));
-        assertThat(resendIn(codePage)).isBetween(1, 2);
+        assertThat(CodePage.resendIn(codePage)).isBetween(1, 2);
         assertThat(codePage.doc().text()).contains("Confirm phone");
 
         Browser.Page tooSoon = CodePage.resend(b, codePage);
@@ -420,7 +420,7 @@ class SmsIT {
         Thread.sleep(2200);
         Browser.Page again = CodePage.resend(b, tooSoon);
         TwilioStub.Received second = twilio.awaitTo(phone, before + 1, Duration.ofSeconds(10));
-        assertThat(resendIn(again)).as("second wait is twice the base").isBetween(3, 4);
+        assertThat(CodePage.resendIn(again)).as("second wait is twice the base").isBetween(3, 4);
 
         // (each post uses the page the server sent last: Keycloak refuses stale forms of a required action)
         Browser.Page wrongFirst = CodePage.submit(b, again, code(first));
@@ -549,12 +549,6 @@ class SmsIT {
         assertThat(agent.post(path + "/confirm", null).status()).isEqualTo(403);
         assertThat(agent.delete(path).status()).isEqualTo(403);
         assertThat(storedPhone(r, otherId)).isNull();
-    }
-
-    private static Integer resendIn(Browser.Page page) {
-        var button = page.doc().selectFirst("button[name=resend]");
-        assertThat(button).as(page.toString()).isNotNull();
-        return button.hasAttr("data-resend-in") ? Integer.valueOf(button.attr("data-resend-in")) : null;
     }
 
     private static String storedPhone(TestRealm r, String id) {

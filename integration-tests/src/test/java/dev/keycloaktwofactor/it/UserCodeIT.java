@@ -35,12 +35,6 @@ class UserCodeIT {
         return r;
     }
 
-    private static Integer resendIn(Browser.Page page) {
-        var button = page.doc().selectFirst("button[name=resend]");
-        assertThat(button).as("resend button on " + page).isNotNull();
-        return button.hasAttr("data-resend-in") ? Integer.valueOf(button.attr("data-resend-in")) : null;
-    }
-
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -71,7 +65,7 @@ class UserCodeIT {
                 .isIn(before, LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm")));
         assertThat(LocalTime.parse(m.group(3))).as("valid for the code's life (300 s)")
                 .isEqualTo(LocalTime.parse(m.group(2)).plusMinutes(5));
-        assertThat(resendIn(page)).isBetween(1, 30);
+        assertThat(CodePage.resendIn(page)).isBetween(1, 30);
 
         Browser.Page done = CodePage.submit(second, page, code);
         assertThat(done.isRedirectToClient()).as("the code in the inbox signs in: " + done).isTrue();
@@ -147,7 +141,7 @@ class UserCodeIT {
         for (int i = 0; i < 3; i++) {
             Browser.Page page = r.signIn(r.browser(), "agent", "agent-pw");
             assertThat(SENT_AT.matcher(page.doc().text()).find()).as(page.toString()).isTrue();
-            assertThat(resendIn(page)).isBetween(500, 600);
+            assertThat(CodePage.resendIn(page)).isBetween(500, 600);
         }
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(1);
 

@@ -1,6 +1,10 @@
 package dev.keycloaktwofactor.it.support;
 
+import org.jsoup.nodes.Element;
+
 import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The page that asks for a code (emailed, texted, or from the authenticator app): its selectors, and what a user
@@ -34,5 +38,12 @@ public final class CodePage {
     /** Where the form posts to. */
     public static String action(Browser.Page page) {
         return page.doc().selectFirst(FORM).absUrl("action");
+    }
+
+    /** Seconds until "send again" may be used, as the page's button says; null once it may. The button must be there. */
+    public static Integer resendIn(Browser.Page page) {
+        Element button = page.doc().selectFirst("button[name=resend]");
+        assertThat(button).as("resend button on " + page).isNotNull();
+        return button.hasAttr("data-resend-in") ? Integer.valueOf(button.attr("data-resend-in")) : null;
     }
 }
