@@ -3,6 +3,8 @@ package dev.keycloaktwofactor.it.support.ui;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.lang.reflect.Field;
@@ -12,14 +14,14 @@ import java.lang.reflect.Modifier;
  * The Chromium lifecycle of a browser test class: one {@link UiBrowser} for the class, put into its static
  * {@code UiBrowser} field before the class's own {@code @BeforeAll} methods run, and closed after the class. Before
  * each test the browser forgets everything (cookies, storage) and takes the desktop size; after each test the page
- * must have logged no console errors. Without Chromium or chromedriver the class is skipped, with the reason
- * ({@link UiBrowser#assumeInstalled()}).
+ * must have logged no console errors. Without Chromium or chromedriver the class and each of its tests are reported
+ * skipped, with the reason ({@link UiBrowser#missing()}).
  * <p>
  * {@code @ExtendWith(ChromiumExtension.class)} for a fresh browser per test; {@code @RegisterExtension static final
  * ChromiumExtension CHROMIUM = ChromiumExtension.keepingState();} where the tests of a class go on from each other's
  * browser state.
  */
-public final class ChromiumExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback {
+public final class ChromiumExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterEachCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ChromiumExtension.class);
 
@@ -37,6 +39,13 @@ public final class ChromiumExtension implements BeforeAllCallback, BeforeEachCal
     /** One browser state through the class's tests: no forgetting, no resizing between them. */
     public static ChromiumExtension keepingState() {
         return new ChromiumExtension(false);
+    }
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        String missing = UiBrowser.missing();
+        return missing == null ? ConditionEvaluationResult.enabled("Chromium and chromedriver are installed")
+                : ConditionEvaluationResult.disabled(missing);
     }
 
     @Override

@@ -52,11 +52,20 @@ public final class UiBrowser implements AutoCloseable {
         this.profile = profile;
     }
 
+    /** Why the browser tests cannot run here, or null when Chromium and chromedriver are both installed. */
+    public static String missing() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            return "No Chromium at " + CHROMIUM + " (Debian: apt-get install -y chromium chromium-driver): browser tests skipped";
+        }
+        if (!Files.isExecutable(CHROMEDRIVER)) {
+            return "No chromedriver at " + CHROMEDRIVER + " (Debian: apt-get install -y chromium-driver): browser tests skipped";
+        }
+        return null;
+    }
+
     public static void assumeInstalled() {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
-                "No Chromium at " + CHROMIUM + " (Debian: apt-get install -y chromium chromium-driver): browser tests skipped");
-        Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER),
-                "No chromedriver at " + CHROMEDRIVER + " (Debian: apt-get install -y chromium-driver): browser tests skipped");
+        String missing = missing();
+        Assumptions.assumeTrue(missing == null, missing);
     }
 
     public static UiBrowser start() {
