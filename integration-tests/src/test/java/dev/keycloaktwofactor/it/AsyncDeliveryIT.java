@@ -1,5 +1,14 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.DeliveryPoll;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.SlowSmtp;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.TwilioStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
@@ -51,14 +60,9 @@ class AsyncDeliveryIT {
         return id;
     }
 
-    private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
-        return b.submit(page, "form:has(input[name=code])", Map.of("code", code));
-    }
-
     private static Browser.Page sendAgain(Browser b, Browser.Page page) {
         assertThat(page.doc().selectFirst("button[name=resend]")).as("Send again is offered").isNotNull();
-        // the code page's form; without a live code (its send failed) it holds "Send again" but no code field
-        return b.submit(page, "form:has(button[name=resend])", Map.of("resend", "true"));
+        return CodePage.resend(b, page);
     }
 
     /** The password POST, timed: what the user waits for before the code page shows. */
@@ -102,7 +106,7 @@ class AsyncDeliveryIT {
             Browser b = r.browser();
             Timed timed = password(r, b, "agent");
             Browser.Page page = timed.page();
-            assertThat(page.doc().selectFirst("input[name=code]")).as(page.toString()).isNotNull();
+            assertThat(page.doc().selectFirst(CodePage.FIELD)).as(page.toString()).isNotNull();
             assertThat(timed.millis()).as("the code page answers well before the mail server does (2 s)").isLessThan(1000);
             Element alert = page.doc().selectFirst("#twofactor-delivery-failed");
             assertThat(alert.hasAttr("hidden")).as("the failure alert waits hidden").isTrue();
@@ -110,7 +114,7 @@ class AsyncDeliveryIT {
 
             String code = EmailCodes.code(EmailCodes.next(r, "agent"));
             DeliveryPoll.await(b, page, "sent", Duration.ofSeconds(10));
-            assertThat(submitCode(b, page, code).isRedirectToClient()).isTrue();
+            assertThat(CodePage.submit(b, page, code).isRedirectToClient()).isTrue();
             pause(2500);
             assertThat(EmailCodes.count(r, "agent")).as("one send, one email").isEqualTo(1);
         }
@@ -124,7 +128,7 @@ class AsyncDeliveryIT {
             r.addUser("agent", "agent-pw");
             Browser b = r.browser();
             Browser.Page page = password(r, b, "agent").page();
-            assertThat(page.doc().selectFirst("input[name=code]")).as(page.toString()).isNotNull();
+            assertThat(page.doc().selectFirst(CodePage.FIELD)).as(page.toString()).isNotNull();
 
             DeliveryPoll.await(b, page, "failed", Duration.ofSeconds(15));
             // the state is for this login's browser only
@@ -133,7 +137,7 @@ class AsyncDeliveryIT {
             assertThat(stranger.status()).isEqualTo(404);
             assertThat(b.open(DeliveryPoll.url(page)).body()).doesNotContain("agent");
 
-            Browser.Page next = submitCode(b, page, "123456");
+            Browser.Page next = CodePage.submit(b, page, "123456");
             assertFailureShown(next);
             JsonNode events = r.admin.ok(r.admin.get("/" + r.name + "/events?type=LOGIN_ERROR"));
             assertThat(events).as("an event says the email did not go out")
@@ -146,7 +150,7 @@ class AsyncDeliveryIT {
             Browser.Page resent = sendAgain(b, next);
             assertThat(resent.doc().selectFirst("#twofactor-delivery-failed[hidden]")).as(resent.toString()).isNotNull();
             String code = EmailCodes.code(EmailCodes.next(r, "agent"));
-            assertThat(submitCode(b, resent, code).isRedirectToClient()).isTrue();
+            assertThat(CodePage.submit(b, resent, code).isRedirectToClient()).isTrue();
             pause(1500);
             assertThat(EmailCodes.count(r, "agent")).as("one email for the one send that worked").isEqualTo(1);
         }
@@ -176,12 +180,12 @@ class AsyncDeliveryIT {
         try {
             Timed timed = password(r, b, "agent");
             page = timed.page();
-            assertThat(page.doc().selectFirst("input[name=code]")).as(page.toString()).isNotNull();
+            assertThat(page.doc().selectFirst(CodePage.FIELD)).as(page.toString()).isNotNull();
             assertThat(timed.millis()).as("the code page answers without waiting for the gateway").isLessThan(1000);
             if (fault.equals("slow")) {
                 String code = twilio.awaitTo(phone, before, Duration.ofSeconds(10)).code();
                 DeliveryPoll.await(b, page, "sent", Duration.ofSeconds(10));
-                assertThat(submitCode(b, page, code).isRedirectToClient()).isTrue();
+                assertThat(CodePage.submit(b, page, code).isRedirectToClient()).isTrue();
                 pause(2000);
                 assertThat(twilio.to(phone)).as("one text for one send").hasSize(before + 1);
                 return;
@@ -191,7 +195,7 @@ class AsyncDeliveryIT {
             twilio.delayMillis = 0;
             twilio.failWith = 0;
         }
-        Browser.Page next = submitCode(b, page, "123456");
+        Browser.Page next = CodePage.submit(b, page, "123456");
         assertFailureShown(next);
         JsonNode events = r.admin.ok(r.admin.get("/" + r.name + "/events?type=LOGIN_ERROR"));
         assertThat(events).anySatisfy(e -> assertThat(e.get("error").asText()).isEqualTo("twofactor_delivery_failed"));
@@ -205,7 +209,7 @@ class AsyncDeliveryIT {
         Browser.Page resent = sendAgain(b, next);
         int attempts = twilio.to(phone).size();
         String code = twilio.awaitTo(phone, attempts, Duration.ofSeconds(10)).code();
-        assertThat(submitCode(b, resent, code).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(b, resent, code).isRedirectToClient()).isTrue();
         pause(1500);
         assertThat(codes(phone, before)).as("the failed send and the resend").hasSize(2);
         assertThat(twilio.to(phone).stream().filter(t -> t.code().equals(code))).as("the resent code went out once").hasSize(1);

@@ -1,5 +1,11 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.QrPage;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
@@ -88,10 +94,10 @@ class Benchmark {
             long t0 = System.nanoTime();
             Browser.Page qr = b.submit(login, "form#kc-form-login", Map.of("username", user, "password", "pw-" + user));
             long t1 = System.nanoTime();
-            Totp app = Totp.fromUri(QrCode.decode(qr.doc().selectFirst("img#twofactor-qr")));
+            Totp app = QrPage.scan(qr);
             String code = app.now();
             long t2 = System.nanoTime();
-            Browser.Page done = b.submit(qr, "form:has(input[name=code])", Map.of("code", code));
+            Browser.Page done = CodePage.submit(b, qr, code);
             long t3 = System.nanoTime();
             assertThat(done.isRedirectToClient()).as("ours, enrolment of " + user + ": " + done).isTrue();
             Browser later = ours.browser();
@@ -99,7 +105,7 @@ class Benchmark {
             long t4 = System.nanoTime();
             Browser.Page codePage = later.submit(login2, "form#kc-form-login", Map.of("username", user, "password", "pw-" + user));
             long t5 = System.nanoTime();
-            Browser.Page done2 = later.submit(codePage, "form:has(input[name=code])", Map.of("code", app.next()));
+            Browser.Page done2 = CodePage.submit(later, codePage, app.next());
             long t6 = System.nanoTime();
             assertThat(done2.isRedirectToClient()).as("ours, login of " + user + ": " + done2).isTrue();
             if (counted) {

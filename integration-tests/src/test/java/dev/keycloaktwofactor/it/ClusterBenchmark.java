@@ -1,5 +1,10 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.ClusterServer;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.TestRealm;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +56,7 @@ class ClusterBenchmark {
             Browser.Page codePage = b.submit(login, "form#kc-form-login", Map.of("username", "bench", "password", "bench-pw"));
             millis.add((System.nanoTime() - t0) / 1e6);
             String code = EmailCodes.code(EmailCodes.next(r, "bench"));
-            Browser.Page done = b.routed(cluster.to(cluster.b)).submit(codePage, "form:has(input[name=code])", Map.of("code", code));
+            Browser.Page done = CodePage.submit(b.routed(cluster.to(cluster.b)), codePage, code);
             if (!done.isRedirectToClient()) {
                 throw new AssertionError("send " + (i + 1) + " of " + CAP + " did not complete: " + done);
             }

@@ -1,5 +1,19 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.ClusterServer;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.DeliveryPoll;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.QrPage;
+import dev.keycloaktwofactor.it.support.SlowSmtp;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
+import dev.keycloaktwofactor.it.support.TwilioStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,20 +84,9 @@ class ClusterIT {
 
     private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
         // the form must name the public address, or the browser's choice of node would be bypassed
-        assertThat(page.doc().selectFirst("form:has(input[name=code])").absUrl("action"))
+        assertThat(CodePage.action(page))
                 .as("the code form's address").startsWith(cluster.publicUrl() + "/");
-        return b.submit(page, "form:has(input[name=code])", Map.of("code", code));
-    }
-
-    private static Browser.Page resend(Browser b, Browser.Page page) {
-        // the code page's form; without a live code (e.g. its send failed) it holds "Send again" but no code field
-        return b.submit(page, "form:has(button[name=resend])", Map.of("resend", "true"));
-    }
-
-    private static Integer resendIn(Browser.Page page) {
-        org.jsoup.nodes.Element button = page.doc().selectFirst("button[name=resend]");
-        assertThat(button).as("resend button on " + page).isNotNull();
-        return button.hasAttr("data-resend-in") ? Integer.valueOf(button.attr("data-resend-in")) : null;
+        return CodePage.submit(b, page, code);
     }
 
     private static void sleepSeconds(double s) {
@@ -102,8 +105,8 @@ class ClusterIT {
     }
 
     private static Totp enrolmentPage(Browser.Page page) {
-        assertThat(page.doc().selectFirst("img#twofactor-qr")).as("QR code on " + page).isNotNull();
-        return Totp.fromUri(QrCode.decode(page.doc().selectFirst("img#twofactor-qr")));
+        assertThat(page.doc().selectFirst(QrPage.QR)).as("QR code on " + page).isNotNull();
+        return QrPage.scan(page);
     }
 
     @Test
@@ -133,7 +136,7 @@ class ClusterIT {
         r.addUser("agent", "agent-pw");
         Browser browser = r.browser().routed(a());
         Browser.Page page = r.signIn(browser, "agent", "agent-pw");
-        assertThat(page.doc().selectFirst("input[name=code]")).as(page.toString()).isNotNull();
+        assertThat(page.doc().selectFirst(CodePage.FIELD)).as(page.toString()).isNotNull();
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         // the send's state is cluster-wide: B answers the poll of the page A served
         DeliveryPoll.await(browser.routed(b()), page, "sent", Duration.ofSeconds(15));
@@ -153,7 +156,7 @@ class ClusterIT {
                 "from", "keycloak@example.test"))));
         Browser browser = r.browser().routed(a());
         Browser.Page page = r.signIn(browser, "agent", "agent-pw");
-        assertThat(page.doc().selectFirst("input[name=code]")).as(page.toString()).isNotNull();
+        assertThat(page.doc().selectFirst(CodePage.FIELD)).as(page.toString()).isNotNull();
         DeliveryPoll.await(browser.routed(b()), page, "failed", Duration.ofSeconds(15));
         Browser.Page next = submitCode(browser, page, "123456");
         assertThat(next.doc().selectFirst("#twofactor-delivery-failed:not([hidden])")).as(next.toString()).isNotNull();
@@ -161,7 +164,7 @@ class ClusterIT {
 
         r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1",
                 "port", String.valueOf(cluster.mail().smtpPort()), "from", "keycloak@example.test"))));
-        Browser.Page resent = resend(browser, next);
+        Browser.Page resent = CodePage.resend(browser, next);
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         assertThat(submitCode(browser.routed(a()), resent, code).isRedirectToClient()).isTrue();
     }
@@ -191,7 +194,7 @@ class ClusterIT {
         Totp app = enrolmentPage(r.signIn(browser, "alice", "alice-pw"));
         Browser.Page qr = r.signIn(r.browser().routed(a()), "alice", "alice-pw");
         // (a second attempt shows its own QR; the first one is completed on B)
-        assertThat(qr.doc().selectFirst("img#twofactor-qr")).isNotNull();
+        assertThat(qr.doc().selectFirst(QrPage.QR)).isNotNull();
 
         Browser.Page enrolPage = r.signIn(browser, "alice", "alice-pw");
         Totp same = enrolmentPage(enrolPage);
@@ -203,7 +206,7 @@ class ClusterIT {
         // password on B, the app's code on A
         Browser second = r.browser().routed(b());
         Browser.Page codePage = r.signIn(second, "alice", "alice-pw");
-        assertThat(codePage.doc().selectFirst("img#twofactor-qr")).isNull();
+        assertThat(codePage.doc().selectFirst(QrPage.QR)).isNull();
         assertThat(submitCode(second.routed(a()), codePage, same.next()).isRedirectToClient()).isTrue();
     }
 
@@ -270,16 +273,16 @@ class ClusterIT {
         // a new browser on B within the wait: no email, and B names the remaining wait
         Browser other = r.browser().routed(b());
         Browser.Page onB = r.signIn(other, "agent", "agent-pw");
-        assertThat(resendIn(onB)).isBetween(1, 3);
-        Browser.Page tooSoon = resend(other, onB);
+        assertThat(CodePage.resendIn(onB)).isBetween(1, 3);
+        Browser.Page tooSoon = CodePage.resend(other, onB);
         assertThat(tooSoon.doc().text()).contains("You can request a new code in");
         sleepSeconds(0.5);
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(1);
 
         sleepSeconds(3.2);
-        Browser.Page resent = resend(other, tooSoon);
+        Browser.Page resent = CodePage.resend(other, tooSoon);
         EmailCodes.next(r, "agent");
-        assertThat(resendIn(resent)).as("after the 2nd send (made on A, then B): 2 x 3 s").isBetween(5, 6);
+        assertThat(CodePage.resendIn(resent)).as("after the 2nd send (made on A, then B): 2 x 3 s").isBetween(5, 6);
     }
 
     @Test
@@ -322,7 +325,7 @@ class ClusterIT {
         Browser onB = r.browser().routed(b());
         Browser.Page next = r.signIn(onB, "agent", "agent-pw");
         // the first login's code still lives (one live code per user, issue 10): "Send again" on B issues a new one
-        next = resend(onB, next);
+        next = CodePage.resend(onB, next);
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         assertThat(code).as("the code length saved on A, on B").hasSize(8);
         assertThat(submitCode(onB, next, code).isRedirectToClient()).isTrue();
@@ -369,8 +372,8 @@ class ClusterIT {
 
         Browser midLogin = r.browser().routed(b());
         Browser.Page codePage = r.signIn(midLogin, "dave", "dave-pw");
-        assertThat(codePage.doc().selectFirst("img#twofactor-qr")).isNull();
-        assertThat(codePage.doc().selectFirst("input[name=code]")).isNotNull();
+        assertThat(codePage.doc().selectFirst(QrPage.QR)).isNull();
+        assertThat(codePage.doc().selectFirst(CodePage.FIELD)).isNotNull();
 
         assertThat(r.admin.delete("/" + r.name + "/twofactor/users/" + id + "/totp").status()).isEqualTo(204);
 
@@ -464,7 +467,7 @@ class ClusterIT {
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         String wrong = code.equals("000000") ? "111111" : "000000";
         page = submitCode(browser.routed(b()), page, wrong);
-        page = resend(browser, page);
+        page = CodePage.resend(browser, page);
         assertThat(page.doc().text()).contains("You can request a new code in");
         assertThat(submitCode(browser, page, code).isRedirectToClient()).isTrue();
 
@@ -598,7 +601,7 @@ class ClusterIT {
             assertThat(next.doc().selectFirst("button[name=resend]:not([disabled])")).as("Send again at once, on B").isNotNull();
 
             smtp.delayMillis = 0;
-            Browser.Page resent = resend(browser.routed(b()), next);
+            Browser.Page resent = CodePage.resend(browser.routed(b()), next);
             String code = EmailCodes.code(EmailCodes.next(r, "agent"));
             assertThat(submitCode(browser.routed(b()), resent, code).isRedirectToClient()).as("the code sent again by B").isTrue();
             sleepSeconds(1);

@@ -1,5 +1,11 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.PhonePage;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.TwilioStub;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,8 +22,8 @@ class ConfirmationTextsIT {
         Browser b = r.browser();
         assertThat(r.signIn(b, username, username + "-pw").isRedirectToClient()).isTrue();
         Browser.Page enter = b.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
-        assertThat(enter.doc().selectFirst("input[name=phoneNumber]")).as(enter.toString()).isNotNull();
-        return b.submit(enter, "form#kc-twofactor-phone-form", Map.of("phoneNumber", number, "send", "true"));
+        assertThat(enter.doc().selectFirst(PhonePage.FIELD)).as(enter.toString()).isNotNull();
+        return PhonePage.send(b, enter, number);
     }
 
     @Test
@@ -46,9 +52,9 @@ class ConfirmationTextsIT {
         Browser b = r.browser();
         assertThat(r.signIn(b, "agent", "agent-pw").isRedirectToClient()).isTrue();
         Browser.Page enter = b.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
-        Browser.Page again = b.submit(enter, "form#kc-twofactor-phone-form", Map.of("phoneNumber", numbers[0], "send", "true"));
+        Browser.Page again = PhonePage.send(b, enter, numbers[0]);
         assertThat(again.doc().text()).as(again.toString()).doesNotContain("at most 3 different numbers");
-        assertThat(again.doc().selectFirst("input[name=code]")).as("the live code of this number can be entered").isNotNull();
+        assertThat(again.doc().selectFirst(CodePage.FIELD)).as("the live code of this number can be entered").isNotNull();
         Thread.sleep(1500); // the resend wait after the user's third text: 3 x 1 s since it went out
         b.submit(again, "form#kc-twofactor-code-form", Map.of("resend", "true"));
         twilio.awaitTo(numbers[0], againBefore, Duration.ofSeconds(10));
@@ -73,6 +79,6 @@ class ConfirmationTextsIT {
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "victim", "victim-pw");
         TwilioStub.Received code = twilio.awaitTo(victim, before, Duration.ofSeconds(10));
-        assertThat(b.submit(page, "form:has(input[name=code])", Map.of("code", code.code())).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(b, page, code.code()).isRedirectToClient()).isTrue();
     }
 }

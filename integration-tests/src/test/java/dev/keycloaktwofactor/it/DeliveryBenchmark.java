@@ -1,5 +1,15 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.QrPage;
+import dev.keycloaktwofactor.it.support.SlowSmtp;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
+import dev.keycloaktwofactor.it.support.TwilioStub;
 import org.jsoup.nodes.Element;
 
 import java.time.Duration;
@@ -172,7 +182,7 @@ final class DeliveryBenchmark {
                 Browser.Page page = b.submit(login, "form#kc-form-login", Map.of("username", user, "password", "pw"));
                 long took = System.nanoTime() - t0;
                 String code = EmailCodes.code(r.mail().awaitMessageTo(r.email(user), Duration.ofSeconds(30)));
-                Browser.Page done = b.submit(page, "form:has(input[name=code])", Map.of("code", code));
+                Browser.Page done = CodePage.submit(b, page, code);
                 assertThat(done.isRedirectToClient()).as("email login of " + user + ": " + done).isTrue();
                 return took;
             }
@@ -204,7 +214,7 @@ final class DeliveryBenchmark {
                 Browser.Page page = b.submit(login, "form#kc-form-login", Map.of("username", user, "password", "pw"));
                 long took = System.nanoTime() - t0;
                 String code = twilio.awaitTo(phone, before, Duration.ofSeconds(30)).code();
-                Browser.Page done = b.submit(page, "form:has(input[name=code])", Map.of("code", code));
+                Browser.Page done = CodePage.submit(b, page, code);
                 assertThat(done.isRedirectToClient()).as("SMS login of " + user + ": " + done).isTrue();
                 return took;
             }
@@ -230,8 +240,8 @@ final class DeliveryBenchmark {
             r.addUser(user, "pw");
             Browser b = r.browser();
             Browser.Page qr = b.submit(b.open(r.authUrl()), "form#kc-form-login", Map.of("username", user, "password", "pw"));
-            Totp app = Totp.fromUri(QrCode.decode(qr.doc().selectFirst("img#twofactor-qr")));
-            assertThat(b.submit(qr, "form:has(input[name=code])", Map.of("code", app.now())).isRedirectToClient()).isTrue();
+            Totp app = QrPage.scan(qr);
+            assertThat(CodePage.submit(b, qr, app.now()).isRedirectToClient()).isTrue();
             apps.add(app);
         }
         return n -> {
@@ -241,7 +251,7 @@ final class DeliveryBenchmark {
             long t0 = System.nanoTime();
             Browser.Page page = b.submit(login, "form#kc-form-login", Map.of("username", user, "password", "pw"));
             long took = System.nanoTime() - t0;
-            Browser.Page done = b.submit(page, "form:has(input[name=code])", Map.of("code", apps.get(n).next()));
+            Browser.Page done = CodePage.submit(b, page, apps.get(n).next());
             assertThat(done.isRedirectToClient()).as("app login of " + user + ": " + done).isTrue();
             return took;
         };

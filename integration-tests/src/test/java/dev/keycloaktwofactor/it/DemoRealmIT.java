@@ -1,5 +1,11 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -60,10 +66,10 @@ class DemoRealmIT {
         Browser b = new Browser(redirect);
         Browser.Page login = b.open(authUrl);
         Browser.Page codePage = b.submit(login, "form#kc-form-login", java.util.Map.of("username", "agent", "password", "agent"));
-        assertThat(codePage.doc().selectFirst("input[name=code]")).as(codePage.toString()).isNotNull();
+        assertThat(codePage.doc().selectFirst(CodePage.FIELD)).as(codePage.toString()).isNotNull();
         assertThat(codePage.doc().text()).contains("@twofactor-demo.test").doesNotContain("agent@twofactor-demo.test");
         String code = EmailCodes.code(kc.mail().awaitMessageTo("agent@twofactor-demo.test", java.time.Duration.ofSeconds(20)));
-        Browser.Page done = b.submit(codePage, "form:has(input[name=code])", java.util.Map.of("code", code));
+        Browser.Page done = CodePage.submit(b, codePage, code);
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
         assertThat(done.queryParam("code")).isNotBlank();
     }

@@ -1,9 +1,14 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.DeliveryPoll;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keycloaktwofactor.devtools.CaughtMail;
 import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -22,20 +27,6 @@ class EmailLoginIT {
         s.putAll(settings);
         r.admin.ok(r.putSettings(r.admin, s));
         return r;
-    }
-
-    private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
-        return b.submit(page, "form:has(input[name=code])", Map.of("code", code));
-    }
-
-    private static Browser.Page resend(Browser b, Browser.Page page) {
-        return b.submit(page, "form#kc-twofactor-code-form", Map.of("resend", "true"));
-    }
-
-    private static Integer resendIn(Browser.Page page) {
-        Element button = page.doc().selectFirst("button[name=resend]");
-        assertThat(button).as("resend button on " + page).isNotNull();
-        return button.hasAttr("data-resend-in") ? Integer.valueOf(button.attr("data-resend-in")) : null;
     }
 
     private static void sleepSeconds(double s) {
@@ -64,7 +55,7 @@ class EmailLoginIT {
         assertThat(code).hasSize(6);
         assertThat(mail.html()).contains(code);
 
-        Browser.Page done = submitCode(b, page, code);
+        Browser.Page done = CodePage.submit(b, page, code);
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
         assertThat(r.exchange(done).get("access_token").asText()).isNotBlank();
         assertThat(r.kc.logLines()).noneMatch(line -> line.contains(code) && line.contains(r.name));
@@ -85,7 +76,7 @@ class EmailLoginIT {
         assertThat(mail.subject()).startsWith("Код");
         String code = EmailCodes.code(mail);
         assertThat(code).hasSize(8);
-        assertThat(submitCode(b, page, code).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(b, page, code).isRedirectToClient()).isTrue();
     }
 
     @Test
@@ -103,11 +94,11 @@ class EmailLoginIT {
         Browser.Page other = r.signIn(second, "agent", "agent-pw");
 
         Browser replay = first.fork();
-        assertThat(submitCode(first, page, code).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(first, page, code).isRedirectToClient()).isTrue();
         // the same form with the same code, replayed from the same cookies
-        Browser.Page again = submitCode(replay, page, code);
+        Browser.Page again = CodePage.submit(replay, page, code);
         assertThat(again.isRedirectToClient()).isFalse();
-        Browser.Page elsewhere = submitCode(second, other, code);
+        Browser.Page elsewhere = CodePage.submit(second, other, code);
         assertThat(elsewhere.isRedirectToClient()).as("a used code in another login").isFalse();
     }
 
@@ -119,14 +110,14 @@ class EmailLoginIT {
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
         String old = EmailCodes.code(EmailCodes.next(r, "agent"));
         sleepSeconds(1.2);
-        Browser.Page resent = resend(b, page);
+        Browser.Page resent = CodePage.resend(b, page);
         assertThat(resent.doc().text()).contains("A new code has been sent");
         assertThat(resent.doc().selectFirst(".pf-v5-c-alert:contains(A new code has been sent)").className())
                 .as("news, not an error").contains("pf-m-info").doesNotContain("pf-m-danger");
         String fresh = EmailCodes.code(EmailCodes.next(r, "agent"));
-        Browser.Page withOld = submitCode(b, resent, old);
+        Browser.Page withOld = CodePage.submit(b, resent, old);
         assertThat(withOld.isRedirectToClient()).isFalse();
-        assertThat(submitCode(b, withOld, fresh).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(b, withOld, fresh).isRedirectToClient()).isTrue();
     }
 
     @Test
@@ -138,16 +129,16 @@ class EmailLoginIT {
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         String wrong = code.equals("000000") ? "111111" : "000000";
-        page = submitCode(b, page, wrong);
+        page = CodePage.submit(b, page, wrong);
         assertThat(page.doc().text()).contains("Invalid code");
         sleepSeconds(1.2);
-        page = resend(b, page);
+        page = CodePage.resend(b, page);
         code = EmailCodes.code(EmailCodes.next(r, "agent"));
         wrong = code.equals("000000") ? "111111" : "000000";
-        page = submitCode(b, page, wrong);
-        Browser.Page third = submitCode(b, page, wrong);
+        page = CodePage.submit(b, page, wrong);
+        Browser.Page third = CodePage.submit(b, page, wrong);
         assertThat(third.doc().text()).contains("Too many wrong codes");
-        assertThat(submitCode(b, page, code).isRedirectToClient()).as("the right code after the cap").isFalse();
+        assertThat(CodePage.submit(b, page, code).isRedirectToClient()).as("the right code after the cap").isFalse();
     }
 
     @Test
@@ -161,7 +152,7 @@ class EmailLoginIT {
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         int logins = 0;
-        for (Browser.Page p : b.inParallel(4, (tab, i) -> submitCode(tab, page, code))) {
+        for (Browser.Page p : b.inParallel(4, (tab, i) -> CodePage.submit(tab, page, code))) {
             if (p.isRedirectToClient() && p.queryParam("code") != null) {
                 logins++;
             }
@@ -190,7 +181,7 @@ class EmailLoginIT {
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         int invalid = 0;
         List<Browser.Page> answers = b.inParallel(10, (tab, i) ->
-                submitCode(tab, page, String.format("%06d", (Integer.parseInt(code) + 1 + i) % 1_000_000)));
+                CodePage.submit(tab, page, String.format("%06d", (Integer.parseInt(code) + 1 + i) % 1_000_000)));
         for (Browser.Page p : answers) {
             assertThat(p.isRedirectToClient()).isFalse();
             if (p.doc().text().contains("Invalid code.")) {
@@ -200,13 +191,13 @@ class EmailLoginIT {
         // whatever got through in parallel, the code took exactly 3 guesses: 2 answered "Invalid code", the 3rd killed it
         Browser.Page last = page;
         for (int i = 0; i < 3 && invalid < 2; i++) {
-            last = submitCode(b, last, code.equals("000000") ? "111111" : "000000");
+            last = CodePage.submit(b, last, code.equals("000000") ? "111111" : "000000");
             if (last.doc().text().contains("Invalid code.")) {
                 invalid++;
             }
         }
         assertThat(invalid).as("wrong guesses that were still checked").isEqualTo(2);
-        Browser.Page withRight = submitCode(b.fork(), page, code);
+        Browser.Page withRight = CodePage.submit(b.fork(), page, code);
         assertThat(withRight.isRedirectToClient()).as("the right code after the cap").isFalse();
     }
 
@@ -218,7 +209,7 @@ class EmailLoginIT {
         Browser.Page login = b.open(r.authUrl());
         String passwordAction = login.doc().selectFirst("form#kc-form-login").absUrl("action");
         Browser.Page codePage = b.submit(login, "form#kc-form-login", Map.of("username", "agent", "password", "agent-pw"));
-        String codeAction = codePage.doc().selectFirst("form:has(input[name=code])").absUrl("action");
+        String codeAction = CodePage.action(codePage);
         assertThat(codeAction).contains("execution=");
 
         // the password form posted again (back button, or on purpose)
@@ -242,7 +233,7 @@ class EmailLoginIT {
         r.addUser("agent", "agent-pw");
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
-        assertThat(page.doc().selectFirst("input[name=code]")).isNotNull();
+        assertThat(page.doc().selectFirst(CodePage.FIELD)).isNotNull();
         assertThat(b.cookieNames()).as("no SSO cookie after the password alone")
                 .doesNotContain("KEYCLOAK_IDENTITY", "KEYCLOAK_SESSION");
         // a silent authorization request with this browser's cookies is not signed in
@@ -251,7 +242,7 @@ class EmailLoginIT {
         assertThat(silent.queryParam("error")).isEqualTo("login_required");
         assertThat(silent.queryParam("code")).isNull();
         // and the code page itself is still where this attempt stands; it completes only with the code
-        Browser.Page done = submitCode(b, page, EmailCodes.code(EmailCodes.next(r, "agent")));
+        Browser.Page done = CodePage.submit(b, page, EmailCodes.code(EmailCodes.next(r, "agent")));
         assertThat(done.isRedirectToClient()).isTrue();
         assertThat(b.cookieNames()).contains("KEYCLOAK_IDENTITY");
     }
@@ -263,27 +254,27 @@ class EmailLoginIT {
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
         EmailCodes.next(r, "agent");
-        assertThat(resendIn(page)).isBetween(1, 2);
+        assertThat(CodePage.resendIn(page)).isBetween(1, 2);
 
-        Browser.Page tooSoon = resend(b, page);
+        Browser.Page tooSoon = CodePage.resend(b, page);
         assertThat(tooSoon.doc().text()).contains("You can request a new code in");
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(1);
 
         sleepSeconds(2.2);
-        Browser.Page first = resend(b, tooSoon);
+        Browser.Page first = CodePage.resend(b, tooSoon);
         EmailCodes.next(r, "agent");
-        assertThat(resendIn(first)).as("after the 1st resend: 2 x 2 s").isBetween(3, 4);
+        assertThat(CodePage.resendIn(first)).as("after the 1st resend: 2 x 2 s").isBetween(3, 4);
 
         // a new browser, a new login attempt: the wait stands and no email goes out
         Browser other = r.browser();
         Browser.Page otherPage = r.signIn(other, "agent", "agent-pw");
-        assertThat(resendIn(otherPage)).isBetween(2, 4);
+        assertThat(CodePage.resendIn(otherPage)).isBetween(2, 4);
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(2);
 
         sleepSeconds(4.2);
-        Browser.Page second = resend(b, first);
+        Browser.Page second = CodePage.resend(b, first);
         EmailCodes.next(r, "agent");
-        assertThat(resendIn(second)).as("after the 2nd resend: 3 x 2 s").isBetween(5, 6);
+        assertThat(CodePage.resendIn(second)).as("after the 2nd resend: 3 x 2 s").isBetween(5, 6);
     }
 
     @Test
@@ -299,15 +290,15 @@ class EmailLoginIT {
             // Keycloak's "page has expired" for a reloaded form post: its "continue" link resumes the login
             refreshed = b.open(refreshed.doc().selectFirst("#loginContinueLink").absUrl("href"));
         }
-        assertThat(refreshed.doc().selectFirst("input[name=code]")).as("refresh shows the code page").isNotNull();
+        assertThat(refreshed.doc().selectFirst(CodePage.FIELD)).as("refresh shows the code page").isNotNull();
         // back to the login form and through the password again: a new attempt within the wait sends nothing
         Browser.Page again = r.signIn(b, "agent", "agent-pw");
-        assertThat(again.doc().selectFirst("input[name=code]")).isNotNull();
-        assertThat(resendIn(again)).isPositive();
+        assertThat(again.doc().selectFirst(CodePage.FIELD)).isNotNull();
+        assertThat(CodePage.resendIn(again)).isPositive();
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(1);
 
         sleepSeconds(4.2);
-        b.inParallel(4, (tab, i) -> resend(tab, again));
+        b.inParallel(4, (tab, i) -> CodePage.resend(tab, again));
         sleepSeconds(1);
         assertThat(EmailCodes.count(r, "agent")).as("the first email and one resend").isEqualTo(2);
     }
@@ -320,10 +311,10 @@ class EmailLoginIT {
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
         EmailCodes.next(r, "agent");
         sleepSeconds(1.2);
-        page = resend(b, page);
+        page = CodePage.resend(b, page);
         EmailCodes.next(r, "agent");
         sleepSeconds(2.2);
-        Browser.Page refused = resend(b, page);
+        Browser.Page refused = CodePage.resend(b, page);
         assertThat(refused.doc().text()).contains("No more codes can be sent");
         assertThat(refused.doc().selectFirst("button[name=resend]")).isNull();
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(2);
@@ -339,14 +330,14 @@ class EmailLoginIT {
         for (int i = 0; i < 10; i++) {
             Browser b = r.browser();
             Browser.Page page = r.signIn(b, "agent", "agent-pw");
-            assertThat(submitCode(b, page, EmailCodes.code(EmailCodes.next(r, "agent"))).isRedirectToClient()).isTrue();
+            assertThat(CodePage.submit(b, page, EmailCodes.code(EmailCodes.next(r, "agent"))).isRedirectToClient()).isTrue();
         }
         Browser b = r.browser();
         Browser.Page capped = r.signIn(b, "agent", "agent-pw");
         // the page names the cap and says when to try again; it sends nothing and offers no code field
         assertThat(capped.doc().text()).containsPattern("Too many codes were sent to you in the last hour\\. Try again at \\d\\d:\\d\\d\\.")
                 .doesNotContain("We sent a code");
-        assertThat(capped.doc().selectFirst("input[name=code]")).isNull();
+        assertThat(capped.doc().selectFirst(CodePage.FIELD)).isNull();
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(10);
     }
 
@@ -373,15 +364,15 @@ class EmailLoginIT {
         assertThat(page.status()).isEqualTo(200);
         // the send runs after the page: the page's poll, and the next submit, say that it failed
         DeliveryPoll.await(b, page, "failed", Duration.ofSeconds(15));
-        Browser.Page next = submitCode(b, page, "123456");
+        Browser.Page next = CodePage.submit(b, page, "123456");
         assertThat(next.doc().selectFirst("#twofactor-delivery-failed:not([hidden])").text()).contains("could not send the code");
         assertThat(EmailCodes.count(r, "agent")).isZero();
 
         r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1",
                 "port", String.valueOf(r.kc.mail().smtpPort()), "from", "keycloak@example.test"))));
-        Browser.Page retry = b.submit(next, "form#kc-twofactor-code-form", Map.of("resend", "true"));
+        Browser.Page retry = CodePage.resend(b, next);
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
-        assertThat(submitCode(b, retry, code).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(b, retry, code).isRedirectToClient()).isTrue();
     }
 
     @Test
@@ -407,7 +398,7 @@ class EmailLoginIT {
             Browser b = r.browser();
             Browser.Page page = r.signIn(b, "agent", "agent-pw");
             assertThat(page.status()).isEqualTo(200);
-            assertThat(page.doc().selectFirst("input[name=code]")).as("the page does not wait for the silent server").isNotNull();
+            assertThat(page.doc().selectFirst(CodePage.FIELD)).as("the page does not wait for the silent server").isNotNull();
             DeliveryPoll.await(b, page, "failed", Duration.ofSeconds(15));
             assertThat(held).as("Keycloak did reach the silent server").isNotEmpty();
             for (java.net.Socket s : held) {
@@ -418,7 +409,7 @@ class EmailLoginIT {
                 "port", String.valueOf(r.kc.mail().smtpPort()), "from", "keycloak@example.test"))));
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
-        assertThat(submitCode(b, page, EmailCodes.code(EmailCodes.next(r, "agent"))).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(b, page, EmailCodes.code(EmailCodes.next(r, "agent"))).isRedirectToClient()).isTrue();
     }
 
     @Test
@@ -443,13 +434,13 @@ class EmailLoginIT {
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         String wrong = code.equals("000000") ? "111111" : "000000";
-        page = submitCode(b, page, wrong);
+        page = CodePage.submit(b, page, wrong);
         // Keycloak's blocking protector refuses, uncounted, a request while it still records the previous failure
         r.bruteForceStatus(id, 1);
-        page = submitCode(b, page, wrong);
+        page = CodePage.submit(b, page, wrong);
         JsonNode status = r.bruteForceStatus(id, 2);
         assertThat(status.get("disabled").asBoolean()).isTrue();
-        Browser.Page locked = submitCode(b, page, code);
+        Browser.Page locked = CodePage.submit(b, page, code);
         assertThat(locked.isRedirectToClient()).isFalse();
         assertThat(locked.doc().selectFirst("form#kc-form-login")).isNotNull();
         assertThat(locked.doc().text()).as("a neutral message: no word of locks or accounts")
@@ -469,7 +460,7 @@ class EmailLoginIT {
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         sleepSeconds(61.5);
-        Browser.Page late = submitCode(b, page, code);
+        Browser.Page late = CodePage.submit(b, page, code);
         assertThat(late.isRedirectToClient()).isFalse();
         assertThat(late.doc().text()).contains("The code has expired");
     }

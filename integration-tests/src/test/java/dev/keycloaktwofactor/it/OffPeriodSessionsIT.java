@@ -1,5 +1,9 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.TestRealm;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -25,9 +29,9 @@ class OffPeriodSessionsIT {
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "email")));
         Browser.Page sso = b.open(r.authUrl());
         assertThat(sso.isRedirectToClient()).as("the off-period session does not sign in on its own: " + sso).isFalse();
-        assertThat(sso.doc().selectFirst("input[name=code]")).as(sso.toString()).isNotNull();
+        assertThat(sso.doc().selectFirst(CodePage.FIELD)).as(sso.toString()).isNotNull();
         assertThat(sso.doc().selectFirst("form#kc-form-login")).as("asked, not logged out").isNull();
-        Browser.Page done = b.submit(sso, "form:has(input[name=code])", Map.of("code", EmailCodes.code(EmailCodes.next(r, "agent"))));
+        Browser.Page done = CodePage.submit(b, sso, EmailCodes.code(EmailCodes.next(r, "agent")));
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
 
         // once given, single sign-on works again

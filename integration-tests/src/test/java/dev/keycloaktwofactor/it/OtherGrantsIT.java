@@ -1,5 +1,12 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.Json;
+import dev.keycloaktwofactor.it.support.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -82,13 +89,12 @@ class OtherGrantsIT {
         Browser.Page login = b.open(device.json().get("verification_uri_complete").asText());
         assertThat(login.doc().selectFirst("form#kc-form-login")).as(login.toString()).isNotNull();
         Browser.Page codePage = b.submit(login, "form#kc-form-login", Map.of("username", "agent", "password", "agent-pw"));
-        assertThat(codePage.doc().selectFirst("input[name=code]")).as("the second factor is asked: " + codePage).isNotNull();
+        assertThat(codePage.doc().selectFirst(CodePage.FIELD)).as("the second factor is asked: " + codePage).isNotNull();
         HttpAnswer pending = AdminClient.tokenRequest(r.kc, r.name, poll);
         assertThat(pending.status()).as(pending.toString()).isEqualTo(400);
         assertThat(pending.json().path("error").asText()).isEqualTo("authorization_pending");
 
-        Browser.Page after = b.submit(codePage, "form:has(input[name=code])",
-                Map.of("code", EmailCodes.code(EmailCodes.next(r, "agent"))));
+        Browser.Page after = CodePage.submit(b, codePage, EmailCodes.code(EmailCodes.next(r, "agent")));
         // then, and only then, the device grant's consent page (its form carries a hidden session "code")
         assertThat(after.url().toString()).as(after.toString()).contains("execution=OAUTH_GRANT");
         after = b.submit(after, "form:has(input[type=hidden][name=code])", Map.of("accept", "Yes"));

@@ -1,6 +1,12 @@
 package dev.keycloaktwofactor.it;
 
 import dev.keycloaktwofactor.devtools.CaughtMail;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.QrPage;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
@@ -17,10 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the policy is on, each still ends at the second factor; and a login through the policy step is not asked twice.
  */
 class OtherWaysInIT {
-
-    private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
-        return b.submit(page, "form:has(input[name=code])", Map.of("code", code));
-    }
 
     /** A second realm of the same server acting as an OpenID Connect provider for {@code consumer}, with one user. */
     private static TestRealm identityProviderFor(TestRealm consumer, String alias) {
@@ -63,9 +65,9 @@ class OtherWaysInIT {
         Browser b = consumer.browser();
         Browser.Page page = signInThroughTheProvider(consumer, b, "corp", "ext", "ext-pw");
         assertThat(page.isRedirectToClient()).as("no way around the second factor: " + page).isFalse();
-        assertThat(page.doc().selectFirst("input[name=code]")).as(page.toString()).isNotNull();
+        assertThat(page.doc().selectFirst(CodePage.FIELD)).as(page.toString()).isNotNull();
         CaughtMail mail = consumer.kc.mail().awaitMessageTo(email, java.time.Duration.ofSeconds(20));
-        Browser.Page done = submitCode(b, page, EmailCodes.code(mail));
+        Browser.Page done = CodePage.submit(b, page, EmailCodes.code(mail));
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
         assertThat(consumer.exchange(done).get("access_token").asText()).isNotBlank();
 
@@ -73,12 +75,12 @@ class OtherWaysInIT {
         Browser again = consumer.browser();
         Browser.Page second = signInThroughTheProvider(consumer, again, "corp", "ext", "ext-pw");
         assertThat(second.isRedirectToClient()).as(second.toString()).isFalse();
-        assertThat(second.doc().selectFirst("input[name=code]")).isNotNull();
+        assertThat(second.doc().selectFirst(CodePage.FIELD)).isNotNull();
         String wrong = "000000";
-        Browser.Page refused = submitCode(again, second, wrong);
+        Browser.Page refused = CodePage.submit(again, second, wrong);
         assertThat(refused.isRedirectToClient()).isFalse();
         CaughtMail secondMail = consumer.kc.mail().awaitMessageTo(email, java.time.Duration.ofSeconds(20));
-        assertThat(submitCode(again, refused, EmailCodes.code(secondMail)).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(again, refused, EmailCodes.code(secondMail)).isRedirectToClient()).isTrue();
 
         // with the policy off the provider's sign-in goes straight through, as before
         consumer.admin.ok(consumer.putSettings(consumer.admin, Map.of("method", "none")));
@@ -103,7 +105,7 @@ class OtherWaysInIT {
         Matcher link = Pattern.compile("(https?://\\S+/login-actions/action-token\\?\\S+)").matcher(mail.text());
         assertThat(link.find()).as(mail.text()).isTrue();
         Browser.Page factor = b.open(link.group(1));
-        if (factor.doc().selectFirst("img#twofactor-qr") == null) {
+        if (factor.doc().selectFirst(QrPage.QR) == null) {
             // Keycloak may first ask to go on with the link ("Click here to proceed")
             Element proceed = factor.doc().selectFirst("a[href*=action-token], a[href*=login-actions]");
             assertThat(proceed).as(factor.toString()).isNotNull();
@@ -113,9 +115,9 @@ class OtherWaysInIT {
         // mailbox alone does not get to set a password
         assertThat(factor.isRedirectToClient()).as("a reset link alone does not sign in: " + factor).isFalse();
         assertThat(factor.doc().selectFirst("input[name=password-new]")).as("not the password first: " + factor).isNull();
-        assertThat(factor.doc().selectFirst("img#twofactor-qr")).as("the authenticator app is asked for: " + factor).isNotNull();
-        Totp app = Totp.fromUri(QrCode.decode(factor.doc().selectFirst("img#twofactor-qr")));
-        Browser.Page update = submitCode(b, factor, app.now());
+        assertThat(factor.doc().selectFirst(QrPage.QR)).as("the authenticator app is asked for: " + factor).isNotNull();
+        Totp app = QrPage.scan(factor);
+        Browser.Page update = CodePage.submit(b, factor, app.now());
         assertThat(update.doc().selectFirst("input[name=password-new]")).as(update.toString()).isNotNull();
         Browser.Page after = b.submit(update, "form", Map.of("password-new", "new-pw-123", "password-confirm", "new-pw-123"));
         assertThat(after.isRedirectToClient()).as(after.toString()).isTrue();
@@ -128,7 +130,7 @@ class OtherWaysInIT {
         r.addUser("agent", "agent-pw");
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
-        Browser.Page done = submitCode(b, page, EmailCodes.code(EmailCodes.next(r, "agent")));
+        Browser.Page done = CodePage.submit(b, page, EmailCodes.code(EmailCodes.next(r, "agent")));
         assertThat(done.isRedirectToClient()).as("straight to the application after one code: " + done).isTrue();
         long mails = EmailCodes.count(r, "agent");
         Browser.Page sso = b.open(r.authUrl());

@@ -1,5 +1,16 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.Json;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.PhonePage;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.TwilioStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -246,7 +257,7 @@ class PhoneNumbersIT {
         assertThat(page.doc().text()).contains("Contact the administrator");
         assertThat(page.doc().selectFirst("#twofactor-phone-refused").text())
                 .contains("+1 •••-•••-0187").contains("not sent to numbers in United States, only to numbers in Germany");
-        assertThat(page.doc().selectFirst("input[name=code]")).isNull();
+        assertThat(page.doc().selectFirst(CodePage.FIELD)).isNull();
         assertThat(twilio.received()).as("the Twilio stub receives nothing").hasSize(before);
         JsonNode marked = state(r, id);
         assertThat(marked.get("phoneVerified").asBoolean()).as("still confirmed: the admin sees what is on file").isTrue();
@@ -258,7 +269,7 @@ class PhoneNumbersIT {
         Browser.Page codePage = r.signIn(b, "agent", "agent-pw");
         TwilioStub.Received sms = twilio.awaitTo(phone, 0, Duration.ofSeconds(10));
         assertThat(codePage.doc().selectFirst("#twofactor-instruction").text()).contains("+1 •••-•••-0187");
-        assertThat(b.submit(codePage, "form:has(input[name=code])", Map.of("code", sms.code())).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(b, codePage, sms.code()).isRedirectToClient()).isTrue();
         assertThat(state(r, id).get("phoneProblem").isNull()).isTrue();
     }
 
@@ -282,7 +293,7 @@ class PhoneNumbersIT {
         Browser.Page codePage = r.signIn(b, "imported-ru", "imported-ru-pw");
         TwilioStub.Received sms = twilio.awaitTo("+79123456702", 0, Duration.ofSeconds(10));
         assertThat(codePage.doc().selectFirst("#twofactor-instruction").text()).contains("+7 ••• •••-67-02");
-        assertThat(b.submit(codePage, "form:has(input[name=code])", Map.of("code", sms.code())).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(b, codePage, sms.code()).isRedirectToClient()).isTrue();
         assertThat(twilio.to("+14155550188")).isEmpty();
     }
 
@@ -310,26 +321,26 @@ class PhoneNumbersIT {
 
         int before = twilio.received().size();
         Browser.Page enter = b.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
-        Browser.Page us = b.submit(enter, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "+1 415 555 0189", "send", "true"));
+        Browser.Page us = PhonePage.send(b, enter, "+1 415 555 0189");
         assertThat(us.doc().selectFirst("#input-error-phone").text())
                 .isEqualTo("Sign-in codes are not sent to numbers in United States, only to numbers in Russia.");
-        Browser.Page landline = b.submit(us, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "8 (495) 123-45-67", "send", "true"));
+        Browser.Page landline = PhonePage.send(b, us, "8 (495) 123-45-67");
         assertThat(landline.doc().selectFirst("#input-error-phone").text()).contains("landline");
-        Browser.Page tollFree = b.submit(landline, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "8 800 123-45-67", "send", "true"));
+        Browser.Page tollFree = PhonePage.send(b, landline, "8 800 123-45-67");
         assertThat(tollFree.doc().selectFirst("#input-error-phone").text()).contains("toll-free");
         assertThat(twilio.received()).as("nothing texted").hasSize(before);
 
-        Browser.Page codePage = b.submit(tollFree, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "8 (912) 345-67-03", "send", "true"));
+        Browser.Page codePage = PhonePage.send(b, tollFree, "8 (912) 345-67-03");
         TwilioStub.Received first = twilio.awaitTo("+79123456703", 0, Duration.ofSeconds(10));
         assertThat(codePage.doc().text()).contains("+7 ••• •••-67-03");
 
         // the list changes while the code is on its way: no resend goes out, and the code confirms nothing
         r.admin.ok(r.putSettings(r.admin, Map.of("smsCountries", List.of("KZ"))));
         Thread.sleep(1100);
-        Browser.Page resend = b.submit(codePage, "form:has(input[name=code])", Map.of("resend", "true"));
+        Browser.Page resend = CodePage.resend(b, codePage);
         assertThat(twilio.to("+79123456703")).as("no text after the list changed").hasSize(1);
-        Browser.Page afterResend = resend.doc().selectFirst("input[name=code]") != null
-                ? b.submit(resend, "form:has(input[name=code])", Map.of("code", first.code())) : resend;
+        Browser.Page afterResend = resend.doc().selectFirst(CodePage.FIELD) != null
+                ? CodePage.submit(b, resend, first.code()) : resend;
         assertThat(afterResend.doc().selectFirst("#twofactor-phone-confirmed-mark")).isNull();
         assertThat(storedPhone(r, id)).isNull();
         assertThat(state(r, id).get("phoneVerified").asBoolean()).isFalse();
@@ -344,14 +355,14 @@ class PhoneNumbersIT {
         Browser ru = r.browser();
         assertThat(r.signIn(ru, "agent", "agent-pw").isRedirectToClient()).isTrue();
         Browser.Page enterRu = ru.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
-        Browser.Page refusedRu = ru.submit(enterRu, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "8 (912) 345-67-04", "send", "true"));
+        Browser.Page refusedRu = PhonePage.send(ru, enterRu, "8 (912) 345-67-04");
         assertThat(refusedRu.doc().selectFirst("#input-error-phone").text())
                 .isEqualTo("Коды для входа не отправляются на номера страны «Россия», только на номера стран: Казахстан.");
-        Browser.Page landlineRu = ru.submit(refusedRu, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "+44 20 7946 0958", "send", "true"));
+        Browser.Page landlineRu = PhonePage.send(ru, refusedRu, "+44 20 7946 0958");
         assertThat(landlineRu.doc().selectFirst("#input-error-phone").text()).contains("стационарного телефона");
-        Browser.Page kz = ru.submit(landlineRu, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "8 (701) 123-45-67", "send", "true"));
+        Browser.Page kz = PhonePage.send(ru, landlineRu, "8 (701) 123-45-67");
         TwilioStub.Received kzCode = twilio.awaitTo("+77011234567", 0, Duration.ofSeconds(10));
-        Browser.Page confirmed = ru.submit(kz, "form:has(input[name=code])", Map.of("code", kzCode.code()));
+        Browser.Page confirmed = CodePage.submit(ru, kz, kzCode.code());
         assertThat(confirmed.doc().selectFirst("#twofactor-phone-confirmed")).as(confirmed.toString()).isNotNull();
         assertThat(confirmed.doc().selectFirst("#twofactor-phone-confirmed").text()).contains("+7 ••• ••• 4567"); // Kazakhstan groups its numbers differently
         assertThat(storedPhone(r, id)).isEqualTo("+77011234567");

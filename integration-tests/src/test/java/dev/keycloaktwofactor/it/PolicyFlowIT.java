@@ -1,5 +1,10 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,7 +119,7 @@ class PolicyFlowIT {
         Browser browser = r.browser();
         Browser.Page next = r.signIn(browser, "agent", "agent-pw");
         assertThat(next.isRedirectToClient()).isFalse();
-        assertThat(next.doc().selectFirst("input[name=code]")).isNotNull();
+        assertThat(next.doc().selectFirst(CodePage.FIELD)).isNotNull();
         // going straight back to the auth endpoint does not skip the step
         Browser.Page again = browser.open(r.authUrl());
         assertThat(again.isRedirectToClient()).isFalse();

@@ -1,5 +1,10 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.Json;
+import dev.keycloaktwofactor.it.support.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -50,12 +55,12 @@ class SecondFactorFirstIT {
 
         Browser b = r.browser();
         Browser.Page first = r.signIn(b, "agent", "agent-pw");
-        assertThat(first.doc().selectFirst("input[name=code]")).as("the emailed code first: " + first).isNotNull();
+        assertThat(first.doc().selectFirst(CodePage.FIELD)).as("the emailed code first: " + first).isNotNull();
         assertThat(first.doc().selectFirst("input[name=email]")).isNull();
         assertThat(first.doc().selectFirst("input[name=firstName]")).isNull();
 
-        Browser.Page next = b.submit(first, "form:has(input[name=code])", Map.of("code", EmailCodes.code(EmailCodes.next(r, "agent"))));
-        assertThat(next.doc().selectFirst("input[name=code]")).as(next.toString()).isNull();
+        Browser.Page next = CodePage.submit(b, first, EmailCodes.code(EmailCodes.next(r, "agent")));
+        assertThat(next.doc().selectFirst(CodePage.FIELD)).as(next.toString()).isNull();
         assertThat(next.doc().selectFirst("input[name=firstName], input[name=email]")).as("then the profile: " + next).isNotNull();
 
         JsonNode order = r.admin.ok(r.admin.get("/" + r.name + "/authentication/required-actions"));

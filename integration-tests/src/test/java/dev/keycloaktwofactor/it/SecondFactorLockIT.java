@@ -1,5 +1,14 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.QrPage;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
+import dev.keycloaktwofactor.it.support.TwilioStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +32,6 @@ class SecondFactorLockIT {
 
     private static final String LOCKED = "Too many wrong codes. Try again in";
 
-    private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
-        return b.submit(page, "form:has(input[name=code])", Map.of("code", code));
-    }
-
     /** A realm with the given settings and Keycloak's brute-force protection off, its default for a new realm. */
     private static TestRealm realm(String prefix, Map<String, Object> settings) {
         TestRealm r = TestRealm.create(prefix);
@@ -40,9 +45,9 @@ class SecondFactorLockIT {
         r.addUser(username, username + "-pw");
         Browser b = r.browser();
         Browser.Page qr = r.signIn(b, username, username + "-pw");
-        assertThat(qr.doc().selectFirst("img#twofactor-qr")).as(qr.toString()).isNotNull();
-        Totp app = Totp.fromUri(QrCode.decode(qr.doc().selectFirst("img#twofactor-qr")));
-        assertThat(submitCode(b, qr, app.now()).isRedirectToClient()).isTrue();
+        assertThat(qr.doc().selectFirst(QrPage.QR)).as(qr.toString()).isNotNull();
+        Totp app = QrPage.scan(qr);
+        assertThat(CodePage.submit(b, qr, app.now()).isRedirectToClient()).isTrue();
         return app;
     }
 
@@ -76,12 +81,12 @@ class SecondFactorLockIT {
 
         Browser b = r.browser();
         Browser.Page codePage = r.signIn(b, "agent", "agent-pw");
-        String action = codePage.doc().selectFirst("form:has(input[name=code])").absUrl("action");
+        String action = CodePage.action(codePage);
         Browser.Page page = codePage;
         List<String> answers = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            page = page.doc().selectFirst("form:has(input[name=code])") != null
-                    ? submitCode(b, page, wrong(app, i)) : b.post(action, Map.of("code", wrong(app, i)));
+            page = page.doc().selectFirst(CodePage.FORM) != null
+                    ? CodePage.submit(b, page, wrong(app, i)) : b.post(action, Map.of("code", wrong(app, i)));
             assertThat(page.isRedirectToClient()).isFalse();
             answers.add(page.doc().text());
         }
@@ -98,7 +103,7 @@ class SecondFactorLockIT {
         assertThat(right.isRedirectToClient()).isFalse();
         Browser other = r.browser();
         Browser.Page again = r.signIn(other, "agent", "agent-pw");
-        assertThat(again.doc().selectFirst("input[name=code]")).as("no code page while locked: " + again).isNull();
+        assertThat(again.doc().selectFirst(CodePage.FIELD)).as("no code page while locked: " + again).isNull();
         assertThat(again.doc().text()).contains(LOCKED);
 
         Instant until = Instant.parse(state(r, id).get("lockedUntil").asText());
@@ -117,27 +122,27 @@ class SecondFactorLockIT {
         Browser first = r.browser();
         Browser.Page page = r.signIn(first, "agent", "agent-pw");
         for (int i = 0; i < 3; i++) {
-            page = submitCode(first, page, wrong(app, i));
+            page = CodePage.submit(first, page, wrong(app, i));
             assertThat(page.doc().text()).contains("Invalid code");
         }
         Browser second = r.browser();
         Browser.Page page2 = r.signIn(second, "agent", "agent-pw");
-        page2 = submitCode(second, page2, wrong(app, 3));
+        page2 = CodePage.submit(second, page2, wrong(app, 3));
         assertThat(page2.doc().text()).contains("Invalid code").contains("Tries left: 1");
-        page2 = submitCode(second, page2, wrong(app, 4));
+        page2 = CodePage.submit(second, page2, wrong(app, 4));
         assertThat(page2.doc().text()).contains(LOCKED);
 
         // a correct code after 4 wrong ones signs in and the count starts again
         Browser b = r.browser();
         Browser.Page p = r.signIn(b, "other", "other-pw");
         for (int i = 0; i < 4; i++) {
-            p = submitCode(b, p, wrong(other, i));
+            p = CodePage.submit(b, p, wrong(other, i));
         }
-        assertThat(submitCode(b, p, other.next()).isRedirectToClient()).as("the right code before the cap").isTrue();
+        assertThat(CodePage.submit(b, p, other.next()).isRedirectToClient()).as("the right code before the cap").isTrue();
         Browser next = r.browser();
         Browser.Page q = r.signIn(next, "other", "other-pw");
         for (int i = 0; i < 4; i++) {
-            q = submitCode(next, q, wrong(other, 10 + i));
+            q = CodePage.submit(next, q, wrong(other, 10 + i));
             assertThat(q.doc().text()).as("wrong entry " + (i + 1) + " after the reset").contains("Invalid code").doesNotContain(LOCKED);
         }
     }
@@ -166,7 +171,7 @@ class SecondFactorLockIT {
                 String code = wrong(app, i);
                 posts.add(pool.submit(() -> {
                     start.await();
-                    return submitCode(b, page, code);
+                    return CodePage.submit(b, page, code);
                 }));
             }
             start.countDown();
@@ -207,8 +212,8 @@ class SecondFactorLockIT {
 
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
-        page = submitCode(b, page, wrong(app, 0));
-        page = submitCode(b, page, wrong(app, 1));
+        page = CodePage.submit(b, page, wrong(app, 0));
+        page = CodePage.submit(b, page, wrong(app, 1));
         assertThat(page.doc().text()).contains("Too many wrong codes. Try again in 60 minutes.");
 
         JsonNode locked = state(r, id);
@@ -227,7 +232,7 @@ class SecondFactorLockIT {
 
         Browser after = r.browser();
         Browser.Page codePage = r.signIn(after, "agent", "agent-pw");
-        assertThat(submitCode(after, codePage, app.next()).isRedirectToClient()).as("unlocked: the app's code works").isTrue();
+        assertThat(CodePage.submit(after, codePage, app.next()).isRedirectToClient()).as("unlocked: the app's code works").isTrue();
     }
 
     @Test
@@ -238,16 +243,16 @@ class SecondFactorLockIT {
         Browser.Page page = r.signIn(first, "agent", "agent-pw");
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         String wrong = code.equals("000000") ? "111111" : "000000";
-        page = submitCode(first, page, wrong);
-        page = submitCode(first, page, wrong);
+        page = CodePage.submit(first, page, wrong);
+        page = CodePage.submit(first, page, wrong);
         assertThat(page.doc().text()).contains("Tries left: 1");
 
         // another login attempt (the user's live code works there too, so no new email is needed)
         Browser second = r.browser();
         Browser.Page page2 = r.signIn(second, "agent", "agent-pw");
-        Browser.Page lockedPage = submitCode(second, page2, wrong);
+        Browser.Page lockedPage = CodePage.submit(second, page2, wrong);
         assertThat(lockedPage.doc().text()).as("the 3rd wrong entry, in another attempt").contains(LOCKED);
-        assertThat(submitCode(second, page2, code).isRedirectToClient()).as("the right code while locked").isFalse();
+        assertThat(CodePage.submit(second, page2, code).isRedirectToClient()).as("the right code while locked").isFalse();
 
         long sent = EmailCodes.count(r, "agent");
         sleep(1200);
@@ -272,14 +277,14 @@ class SecondFactorLockIT {
         Browser first = r.browser();
         Browser.Page page = r.signIn(first, "agent", "agent-pw");
         String code = twilio.awaitTo(phone, before, Duration.ofSeconds(10)).code();
-        page = submitCode(first, page, code.equals("000000") ? "111111" : "000000");
+        page = CodePage.submit(first, page, code.equals("000000") ? "111111" : "000000");
         assertThat(page.doc().text()).contains("Invalid code");
 
         Browser second = r.browser();
         Browser.Page page2 = r.signIn(second, "agent", "agent-pw");
-        Browser.Page locked = submitCode(second, page2, code.equals("000000") ? "111111" : "000000");
+        Browser.Page locked = CodePage.submit(second, page2, code.equals("000000") ? "111111" : "000000");
         assertThat(locked.doc().text()).contains(LOCKED);
-        assertThat(submitCode(second, page2, code).isRedirectToClient()).as("the right code while locked").isFalse();
+        assertThat(CodePage.submit(second, page2, code).isRedirectToClient()).as("the right code while locked").isFalse();
         assertThat(state(r, id).get("lockedUntil").isNull()).isFalse();
     }
 

@@ -1,5 +1,14 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.RawHttp;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.TwilioStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +32,6 @@ class SendCapsIT {
     private static final int CAP = ExtraServerOptions.ADDRESS_CAP;
     private static final String NETWORK_REFUSAL =
             "Too many codes were requested from your network in the last hour\\. Try again at \\d\\d:\\d\\d\\.";
-
-    private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
-        return b.submit(page, "form:has(input[name=code])", Map.of("code", code));
-    }
 
     private static String userWithConfirmedPhone(TestRealm r, String username, String phone) {
         String id = r.addUser(username, username + "-pw");
@@ -73,9 +78,9 @@ class SendCapsIT {
         for (int u = 0; u < team; u++) {
             Browser b = r.browser();
             Browser.Page page = r.signIn(b, "agent" + u, "agent-pw");
-            assertThat(page.doc().selectFirst("input[name=code]")).as("agent" + u + ": " + page).isNotNull();
+            assertThat(page.doc().selectFirst(CodePage.FIELD)).as("agent" + u + ": " + page).isNotNull();
             String code = EmailCodes.code(EmailCodes.next(r, "agent" + u));
-            assertThat(submitCode(b, page, code).isRedirectToClient()).as("agent" + u + " signs in").isTrue();
+            assertThat(CodePage.submit(b, page, code).isRedirectToClient()).as("agent" + u + " signs in").isTrue();
         }
         assertThat(refused(refusals(r), "address_emails")).isZero();
         assertThat(refusals(r).get("total").asInt()).isZero();
@@ -104,7 +109,7 @@ class SendCapsIT {
             int before = twilio.to(phone(u)).size();
             Browser.Page page = r.signIn(r.browser(), "agent" + u, "agent" + u + "-pw");
             twilio.awaitTo(phone(u), before, Duration.ofSeconds(10));
-            assertThat(page.doc().selectFirst("input[name=code]")).as("text " + (u + 1)).isNotNull();
+            assertThat(page.doc().selectFirst(CodePage.FIELD)).as("text " + (u + 1)).isNotNull();
         }
 
         // the next one is refused: the page says so and only so
@@ -114,14 +119,14 @@ class SendCapsIT {
         Browser.Page refused = r.signIn(lateBrowser, late, late + "-pw");
         assertThat(refused.doc().text()).containsPattern(NETWORK_REFUSAL).doesNotContain("We sent a code")
                 .doesNotContain("No more codes");
-        assertThat(refused.doc().selectFirst("input[name=code]")).as("no code to enter, no code field").isNull();
+        assertThat(refused.doc().selectFirst(CodePage.FIELD)).as("no code to enter, no code field").isNull();
         // a refresh stays honest: the same words, still no code field, and no text
         Browser.Page refreshed = lateBrowser.open(refused.url().toString());
         if (refreshed.doc().selectFirst("#loginContinueLink") != null) {
             refreshed = lateBrowser.open(refreshed.doc().selectFirst("#loginContinueLink").absUrl("href"));
         }
         assertThat(refreshed.doc().text()).containsPattern(NETWORK_REFUSAL).doesNotContain("We sent a code");
-        assertThat(refreshed.doc().selectFirst("input[name=code]")).isNull();
+        assertThat(refreshed.doc().selectFirst(CodePage.FIELD)).isNull();
         sleep(500);
         assertThat(twilio.to(phone(CAP))).hasSize(lateBefore);
         JsonNode events = r.admin.ok(r.admin.get("/" + r.name + "/events?type=LOGIN_ERROR"));
@@ -135,7 +140,7 @@ class SendCapsIT {
         Browser.Page russian = r.signIn(r.browser(), ivan, ivan + "-pw");
         assertThat(russian.doc().text()).containsPattern(
                 "За последний час из вашей сети запрошено слишком много кодов\\. Повторите попытку в \\d\\d:\\d\\d\\.");
-        assertThat(russian.doc().selectFirst("input[name=code]")).isNull();
+        assertThat(russian.doc().selectFirst(CodePage.FIELD)).isNull();
 
         // behind the trusted proxy, the forwarded client is counted, not the proxy: 127.0.0.1 is over its cap
         String proxied = "agent" + (CAP + 2);
@@ -153,7 +158,7 @@ class SendCapsIT {
         assertThat(r.settings().get("trustedNetworks")).hasSize(2);
         Browser.Page viaProxyTrusted = new ProxiedBrowser("127.0.0.1").signIn(r, proxied, proxied + "-pw");
         twilio.awaitTo(phone(CAP + 2), proxiedBefore, Duration.ofSeconds(10));
-        assertThat(viaProxyTrusted.doc().selectFirst("input[name=code]")).as(viaProxyTrusted.toString()).isNotNull();
+        assertThat(viaProxyTrusted.doc().selectFirst(CodePage.FIELD)).as(viaProxyTrusted.toString()).isNotNull();
         Browser.Page direct = r.signIn(r.browser(), late, late + "-pw");
         twilio.awaitTo(phone(CAP), lateBefore, Duration.ofSeconds(10));
         assertThat(direct.doc().text()).doesNotContain("Too many codes");
@@ -165,7 +170,7 @@ class SendCapsIT {
         int allowlistedBefore = twilio.to(phone(CAP + 3)).size();
         Browser.Page inAllowlist = r.signIn(r.browser(), allowlisted, allowlisted + "-pw");
         twilio.awaitTo(phone(CAP + 3), allowlistedBefore, Duration.ofSeconds(10));
-        assertThat(inAllowlist.doc().selectFirst("input[name=code]")).isNotNull();
+        assertThat(inAllowlist.doc().selectFirst(CodePage.FIELD)).isNotNull();
         assertThat(refused(refusals(r), "address_texts")).as("no refusal since").isEqualTo(3);
     }
 
@@ -197,12 +202,12 @@ class SendCapsIT {
         for (int i = 0; i < 10; i++) {
             Browser b = r.browser();
             Browser.Page page = r.signIn(b, "agent", "agent-pw");
-            assertThat(submitCode(b, page, EmailCodes.code(EmailCodes.next(r, "agent"))).isRedirectToClient()).isTrue();
+            assertThat(CodePage.submit(b, page, EmailCodes.code(EmailCodes.next(r, "agent"))).isRedirectToClient()).isTrue();
         }
         Browser.Page capped = r.signIn(r.browser(), "agent", "agent-pw");
         assertThat(capped.doc().text()).containsPattern("Too many codes were sent to you in the last hour\\. Try again at \\d\\d:\\d\\d\\.")
                 .doesNotContain("We sent a code");
-        assertThat(capped.doc().selectFirst("input[name=code]")).isNull();
+        assertThat(capped.doc().selectFirst(CodePage.FIELD)).isNull();
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(10);
         assertThat(refused(refusals(r), "user")).isEqualTo(1);
     }
@@ -230,17 +235,17 @@ class SendCapsIT {
         sleep(1200);
         Browser.Page resendRefused = first.submit(firstPage, "form#kc-twofactor-code-form", Map.of("resend", "true"));
         assertThat(resendRefused.doc().text()).containsPattern(numberRefusal).doesNotContain("We sent a code");
-        assertThat(resendRefused.doc().selectFirst("input[name=code]")).as("member0's live code can still be entered").isNotNull();
+        assertThat(resendRefused.doc().selectFirst(CodePage.FIELD)).as("member0's live code can still be entered").isNotNull();
         // member10, with no code: the refusal and no code field
         Browser.Page capped = r.signIn(r.browser(), "member10", "member10-pw");
         assertThat(capped.doc().text()).containsPattern(numberRefusal).doesNotContain("We sent a code");
-        assertThat(capped.doc().selectFirst("input[name=code]")).isNull();
+        assertThat(capped.doc().selectFirst(CodePage.FIELD)).isNull();
         sleep(500);
         assertThat(twilio.to(shared)).hasSize(before + 10);
         assertThat(refused(refusals(r), "destination")).isEqualTo(2);
         // member0's code from before signs member0 in
         String code = twilio.to(shared).get(before).code();
-        assertThat(submitCode(first, resendRefused, code).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(first, resendRefused, code).isRedirectToClient()).isTrue();
     }
 
     @Test

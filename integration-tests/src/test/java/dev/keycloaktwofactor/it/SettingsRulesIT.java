@@ -1,5 +1,11 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +80,7 @@ class SettingsRulesIT {
         assertThat(settings.get("firstEnabledAt").isNull()).as("a first enablement, as a save records it").isFalse();
 
         Browser.Page next = r.signIn(r.browser(), "agent", "agent-pw");
-        assertThat(next.doc().selectFirst("input[name=code]")).as("asked for the emailed code: " + next).isNotNull();
+        assertThat(next.doc().selectFirst(CodePage.FIELD)).as("asked for the emailed code: " + next).isNotNull();
         assertThat(r.directGrant("agent", "agent-pw").status()).as("the direct grant refuses too").isEqualTo(400);
 
         // the realm admin who wrote it is still signed in (a save logs out everyone but the caller)

@@ -1,5 +1,14 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.QrCode;
+import dev.keycloaktwofactor.it.support.QrPage;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -11,13 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Under the email method a signed-in user switches to an authenticator app, and back by removing it. */
 class SetupAppIT {
 
-    private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
-        return b.submit(page, "form:has(input[name=code])", Map.of("code", code));
-    }
-
     private static Browser.Page emailLogin(TestRealm r, Browser b, String user, String password) {
         Browser.Page page = r.signIn(b, user, password);
-        Browser.Page done = submitCode(b, page, EmailCodes.code(EmailCodes.next(r, user)));
+        Browser.Page done = CodePage.submit(b, page, EmailCodes.code(EmailCodes.next(r, user)));
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
         return done;
     }
@@ -34,26 +39,26 @@ class SetupAppIT {
 
         // the application (account console, say) starts the action
         Browser.Page confirm = b.open(r.authUrl() + "&kc_action=twofactor-setup-app");
-        assertThat(confirm.doc().selectFirst("input[name=code]")).as(confirm.toString()).isNotNull();
-        assertThat(confirm.doc().selectFirst("img#twofactor-qr")).as("no QR before the email code").isNull();
+        assertThat(confirm.doc().selectFirst(CodePage.FIELD)).as(confirm.toString()).isNotNull();
+        assertThat(confirm.doc().selectFirst(QrPage.QR)).as("no QR before the email code").isNull();
         assertThat(confirm.doc().selectFirst("#kc-login").text()).as("the user is signed in already: not \"Sign in\"")
                 .isEqualTo("Continue");
         String setupCode = EmailCodes.code(EmailCodes.next(r, "agent"));
 
-        Browser.Page wrong = submitCode(b, confirm, setupCode.equals("000000") ? "111111" : "000000");
-        assertThat(wrong.doc().selectFirst("img#twofactor-qr")).isNull();
+        Browser.Page wrong = CodePage.submit(b, confirm, setupCode.equals("000000") ? "111111" : "000000");
+        assertThat(wrong.doc().selectFirst(QrPage.QR)).isNull();
         assertThat(r.bruteForceStatus(id, 1).get("numFailures").asInt())
                 .as("a wrong code inside the action reaches brute-force protection too").isEqualTo(1);
 
-        Browser.Page qr = submitCode(b, wrong, setupCode);
-        assertThat(qr.doc().selectFirst("img#twofactor-qr")).as(qr.toString()).isNotNull();
+        Browser.Page qr = CodePage.submit(b, wrong, setupCode);
+        assertThat(qr.doc().selectFirst(QrPage.QR)).as(qr.toString()).isNotNull();
         assertThat(qr.doc().text()).contains("Complete the setup");
-        Totp app = Totp.fromUri(QrCode.decode(qr.doc().selectFirst("img#twofactor-qr")));
+        Totp app = QrPage.scan(qr);
         // on the phone that holds the app: the same otpauth:// URI as a link
         assertThat(qr.doc().selectFirst("a#twofactor-otpauth-link").text()).isEqualTo("Open in authenticator app");
         assertThat(qr.doc().selectFirst("a#twofactor-otpauth-link").attr("href"))
-                .isEqualTo(QrCode.decode(qr.doc().selectFirst("img#twofactor-qr")));
-        Browser.Page done = submitCode(b, qr, app.now());
+                .isEqualTo(QrCode.decode(qr.doc().selectFirst(QrPage.QR)));
+        Browser.Page done = CodePage.submit(b, qr, app.now());
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
         assertThat(done.queryParam("kc_action_status")).isEqualTo("success");
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("totpConfigured").asBoolean()).isTrue();
@@ -63,8 +68,8 @@ class SetupAppIT {
         long mails = EmailCodes.count(r, "agent");
         Browser next = r.browser();
         Browser.Page codePage = r.signIn(next, "agent", "agent-pw");
-        assertThat(codePage.doc().selectFirst("img#twofactor-qr")).isNull();
-        assertThat(submitCode(next, codePage, app.next()).isRedirectToClient()).isTrue();
+        assertThat(codePage.doc().selectFirst(QrPage.QR)).isNull();
+        assertThat(CodePage.submit(next, codePage, app.next()).isRedirectToClient()).isTrue();
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(mails);
 
         // removing the app the way the account console does brings the email code back
@@ -80,6 +85,8 @@ class SetupAppIT {
         assertThat(deleted.isRedirectToClient()).as(deleted.toString()).isTrue();
         Browser third = r.browser();
         r.signIn(third, "agent", "agent-pw");
+        // the email goes out after the page has answered (delivery pool): wait for it, then count
+        EmailCodes.next(r, "agent");
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(mails + 1);
     }
 
@@ -108,7 +115,7 @@ class SetupAppIT {
         assertThat(switchOffered(r, accessToken)).isFalse();
         Browser.Page page = b.open(r.authUrl() + "&kc_action=twofactor-setup-app");
         assertThat(page.doc().selectFirst("#twofactor-message").text()).contains("not available");
-        assertThat(page.doc().selectFirst("img#twofactor-qr")).isNull();
+        assertThat(page.doc().selectFirst(QrPage.QR)).isNull();
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("totpConfigured").asBoolean()).isFalse();
     }
 
@@ -124,24 +131,24 @@ class SetupAppIT {
         // another tab starts a login and stays on the email code page
         Browser tab = r.browser();
         Browser.Page emailPage = r.signIn(tab, "agent", "agent-pw");
-        assertThat(emailPage.doc().selectFirst("img#twofactor-qr")).isNull();
+        assertThat(emailPage.doc().selectFirst(QrPage.QR)).isNull();
         String emailCode = EmailCodes.code(EmailCodes.next(r, "agent"));
 
         // meanwhile the app is set up in the signed-in browser
         Thread.sleep(1200);
         Browser.Page confirm = signedIn.open(r.authUrl() + "&kc_action=twofactor-setup-app");
-        Browser.Page qr = submitCode(signedIn, confirm, EmailCodes.code(EmailCodes.next(r, "agent")));
-        Totp app = Totp.fromUri(QrCode.decode(qr.doc().selectFirst("img#twofactor-qr")));
-        assertThat(submitCode(signedIn, qr, app.now()).isRedirectToClient()).isTrue();
+        Browser.Page qr = CodePage.submit(signedIn, confirm, EmailCodes.code(EmailCodes.next(r, "agent")));
+        Totp app = QrPage.scan(qr);
+        assertThat(CodePage.submit(signedIn, qr, app.now()).isRedirectToClient()).isTrue();
         assertThat(r.bruteForceStatus(id, 0).get("numFailures").asInt()).isZero();
 
         // the email code page answers the factor it asked for: the post is not checked as an app code
-        Browser.Page after = submitCode(tab, emailPage, emailCode);
+        Browser.Page after = CodePage.submit(tab, emailPage, emailCode);
         assertThat(after.isRedirectToClient()).isFalse();
         assertThat(after.doc().text()).as(after.toString()).doesNotContain("Invalid code")
                 .contains("Enter the code from your authenticator app");
         Thread.sleep(500);
         assertThat(r.bruteForceStatus(id, 0).get("numFailures").asInt()).as("no wrong code counted").isZero();
-        assertThat(submitCode(tab, after, app.next()).isRedirectToClient()).as("the app's code completes that login").isTrue();
+        assertThat(CodePage.submit(tab, after, app.next()).isRedirectToClient()).as("the app's code completes that login").isTrue();
     }
 }

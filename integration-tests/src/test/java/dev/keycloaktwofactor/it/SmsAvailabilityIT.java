@@ -1,5 +1,14 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.PhonePage;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.TwilioStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +47,7 @@ class SmsAvailabilityIT {
         r.addUser("agent", "agent-pw");
         Browser b = r.browser();
         Browser.Page code = r.signIn(b, "agent", "agent-pw");
-        Browser.Page signedIn = b.submit(code, "form:has(input[name=code])",
-                Map.of("code", EmailCodes.code(EmailCodes.next(r, "agent"))));
+        Browser.Page signedIn = CodePage.submit(b, code, EmailCodes.code(EmailCodes.next(r, "agent")));
         assertThat(signedIn.isRedirectToClient()).as(signedIn.toString()).isTrue();
         assertThat(confirmPhoneOffered(r, r.exchange(signedIn).get("access_token").asText()))
                 .as("the account console offers no phone confirmation").isFalse();
@@ -47,7 +55,7 @@ class SmsAvailabilityIT {
         int before = twilio.received().size();
         Browser.Page page = b.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
         assertThat(page.doc().text()).as(page.toString()).contains(UNAVAILABLE);
-        assertThat(page.doc().selectFirst("input[name=phoneNumber]")).isNull();
+        assertThat(page.doc().selectFirst(PhonePage.FIELD)).isNull();
         assertThat(twilio.received()).hasSize(before);
     }
 
@@ -66,17 +74,17 @@ class SmsAvailabilityIT {
 
         // one tab has the number form, the next the code page with "Send again"
         Browser.Page enter = b.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
-        assertThat(enter.doc().selectFirst("input[name=phoneNumber]")).as(enter.toString()).isNotNull();
+        assertThat(enter.doc().selectFirst(PhonePage.FIELD)).as(enter.toString()).isNotNull();
         String phone = "+14155550161";
-        Browser.Page codePage = b.submit(enter, "form#kc-twofactor-phone-form", Map.of("phoneNumber", phone, "send", "true"));
+        Browser.Page codePage = PhonePage.send(b, enter, phone);
         twilio.awaitTo(phone, 0, Duration.ofSeconds(10));
         int before = twilio.received().size();
 
         r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", false)));
         Thread.sleep(1200);
-        Browser.Page resent = b.submit(codePage, "form:has(input[name=code])", Map.of("resend", "true"));
+        Browser.Page resent = CodePage.resend(b, codePage);
         assertThat(resent.doc().text()).as(resent.toString()).contains(UNAVAILABLE);
-        Browser.Page send = other.submit(otherEnter, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "+14155550162", "send", "true"));
+        Browser.Page send = PhonePage.send(other, otherEnter, "+14155550162");
         assertThat(send.doc().text()).as(send.toString()).contains(UNAVAILABLE);
         Browser.Page again = b.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
         assertThat(again.doc().text()).contains(UNAVAILABLE);

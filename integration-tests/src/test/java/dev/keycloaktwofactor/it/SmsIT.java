@@ -1,5 +1,16 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.DeliveryPoll;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.Json;
+import dev.keycloaktwofactor.it.support.PhonePage;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.TwilioStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -40,10 +51,6 @@ class SmsIT {
         return sms.code();
     }
 
-    private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
-        return b.submit(page, "form:has(input[name=code])", Map.of("code", code));
-    }
-
     @Test
     @Tag("smoke")
     void aUserWithAConfirmedNumberSignsInWithATextedCode() {
@@ -65,7 +72,7 @@ class SmsIT {
 
         assertThat(page.doc().text()).contains("01").doesNotContain(phone).doesNotContain("4155550101");
         assertThat(page.doc().selectFirst("input[name=code][autocomplete=one-time-code]")).isNotNull();
-        Browser.Page done = submitCode(b, page, code);
+        Browser.Page done = CodePage.submit(b, page, code);
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
         assertThat(realm.kc.logLines()).noneMatch(l -> l.contains(phone) || (l.contains(code) && l.contains(realm.name)));
     }
@@ -84,12 +91,12 @@ class SmsIT {
             int sent = twilio.to(shared).size();
             Browser b = r.browser();
             Browser.Page page = r.signIn(b, user, user + "-pw");
-            assertThat(submitCode(b, page, code(twilio.awaitTo(shared, sent, Duration.ofSeconds(10)))).isRedirectToClient()).isTrue();
+            assertThat(CodePage.submit(b, page, code(twilio.awaitTo(shared, sent, Duration.ofSeconds(10)))).isRedirectToClient()).isTrue();
         }
         Browser.Page capped = r.signIn(r.browser(), "second", "second-pw");
         assertThat(capped.doc().text()).containsPattern("Too many codes were sent to this phone number in the last hour\\. Try again at \\d\\d:\\d\\d\\.")
                 .doesNotContain("We sent a code");
-        assertThat(capped.doc().selectFirst("input[name=code]")).isNull();
+        assertThat(capped.doc().selectFirst(CodePage.FIELD)).isNull();
         assertThat(twilio.to(shared)).hasSize(before + 10);
         JsonNode events = r.admin.ok(r.admin.get("/" + r.name + "/events?type=LOGIN_ERROR"));
         assertThat(events).anySatisfy(e -> {
@@ -102,7 +109,7 @@ class SmsIT {
         int other = twilio.to("+14155550178").size();
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "third", "third-pw");
-        assertThat(submitCode(b, page, code(twilio.awaitTo("+14155550178", other, Duration.ofSeconds(10)))).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(b, page, code(twilio.awaitTo("+14155550178", other, Duration.ofSeconds(10)))).isRedirectToClient()).isTrue();
     }
 
     @Test
@@ -120,7 +127,7 @@ class SmsIT {
         Map<String, String> answers = new java.util.LinkedHashMap<>();
         for (String username : List.of("nobody", "withphone", "nophone", "locked")) {
             Browser.Page page = r.signIn(r.browser(), username, "not-the-password");
-            assertThat(page.doc().selectFirst("input[name=code]")).isNull();
+            assertThat(page.doc().selectFirst(CodePage.FIELD)).isNull();
             assertThat(page.doc().selectFirst("#twofactor-contact-admin")).isNull();
             answers.put(username, page.status() + " " + page.doc().select("#input-error, .kc-feedback-text, [id^=input-error]").text());
         }
@@ -182,7 +189,7 @@ class SmsIT {
         TwilioStub.Received sms = twilio.awaitTo(phone, before, Duration.ofSeconds(10));
         assertThat(sms.body()).contains("код для входа").contains(r.name);
         assertThat(page.doc().text()).as("the page too").contains("Код");
-        assertThat(submitCode(b, page, code(sms)).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(b, page, code(sms)).isRedirectToClient()).isTrue();
     }
 
     @Test
@@ -192,7 +199,7 @@ class SmsIT {
         int before = twilio.received().size();
         Browser.Page page = realm.signIn(realm.browser(), "typo", "not-the-password");
         assertThat(page.doc().selectFirst("form#kc-form-login")).isNotNull();
-        assertThat(page.doc().selectFirst("input[name=code]")).isNull();
+        assertThat(page.doc().selectFirst(CodePage.FIELD)).isNull();
         assertThat(twilio.received()).hasSize(before);
     }
 
@@ -207,14 +214,14 @@ class SmsIT {
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
         String code = code(twilio.awaitTo(phone, before, Duration.ofSeconds(10)));
         String wrong = code.equals("000000") ? "111111" : "000000";
-        page = submitCode(b, page, wrong);
+        page = CodePage.submit(b, page, wrong);
         assertThat(page.doc().text()).contains("Invalid code.");
-        page = submitCode(b, page, wrong);
+        page = CodePage.submit(b, page, wrong);
         JsonNode status = r.bruteForceStatus(id, 2);
         assertThat(status.get("disabled").asBoolean()).isTrue();
         assertThat(status.get("numFailures").asInt()).isEqualTo(2);
 
-        Browser.Page locked = submitCode(b, page, code);
+        Browser.Page locked = CodePage.submit(b, page, code);
         assertThat(locked.isRedirectToClient()).as("even the right code, once locked").isFalse();
         assertThat(locked.doc().text()).contains("Too many attempts. Please sign in again later.");
         r.signIn(r.browser(), "agent", "agent-pw");
@@ -230,7 +237,7 @@ class SmsIT {
         assertThat(page.doc().selectFirst("#twofactor-contact-admin")).as(page.toString()).isNotNull();
         assertThat(page.doc().text()).contains("Contact the administrator");
         assertThat(page.doc().selectFirst("#twofactor-confirm-now")).as("nothing to confirm: no number on file").isNull();
-        assertThat(page.doc().selectFirst("input[name=phoneNumber]")).as("no number is taken before the second factor").isNull();
+        assertThat(page.doc().selectFirst(PhonePage.FIELD)).as("no number is taken before the second factor").isNull();
         assertThat(page.isRedirectToClient()).isFalse();
         assertThat(twilio.received()).hasSize(before);
     }
@@ -249,8 +256,8 @@ class SmsIT {
         // the offer: the number masked, a button, no field to type another number, and no text yet
         assertThat(offer.doc().selectFirst("#twofactor-confirm-now")).as(offer.toString()).isNotNull();
         assertThat(offer.doc().text()).contains("is not confirmed yet").contains("0102").doesNotContain("4155550102");
-        assertThat(offer.doc().selectFirst("input[name=phoneNumber]")).isNull();
-        assertThat(offer.doc().selectFirst("input[name=code]")).isNull();
+        assertThat(offer.doc().selectFirst(PhonePage.FIELD)).isNull();
+        assertThat(offer.doc().selectFirst(CodePage.FIELD)).isNull();
         assertThat(twilio.received()).as("nothing goes out before Confirm now").hasSize(before);
 
         // Confirm now, with a number slipped into the post: the code goes to the stored number, and only there
@@ -270,12 +277,12 @@ class SmsIT {
         if (refreshed.doc().selectFirst("#loginContinueLink") != null) {
             refreshed = b.open(refreshed.doc().selectFirst("#loginContinueLink").absUrl("href"));
         }
-        assertThat(refreshed.doc().selectFirst("input[name=code]")).as(refreshed.toString()).isNotNull();
+        assertThat(refreshed.doc().selectFirst(CodePage.FIELD)).as(refreshed.toString()).isNotNull();
         assertThat(twilio.received()).hasSize(before + 1);
         String wrong = sms.code().equals("000000") ? "111111" : "000000";
         Browser.Page page = refreshed;
         for (int i = 1; i <= 3; i++) {
-            page = submitCode(b, page, wrong);
+            page = CodePage.submit(b, page, wrong);
             assertThat(page.isRedirectToClient()).isFalse();
             realm.bruteForceStatus(id, i); // Keycloak's blocking protector: the next post waits for this failure's record
         }
@@ -283,7 +290,7 @@ class SmsIT {
         assertThat(realm.admin.ok(realm.admin.get("/" + realm.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean())
                 .isFalse();
 
-        Browser.Page done = submitCode(b, page, sms.code());
+        Browser.Page done = CodePage.submit(b, page, sms.code());
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
         assertThat(realm.exchange(done).get("access_token").asText()).isNotBlank();
         JsonNode state = realm.admin.ok(realm.admin.get("/" + realm.name + "/twofactor/users/" + id));
@@ -299,7 +306,7 @@ class SmsIT {
         TwilioStub.Received code = twilio.awaitTo(phone, signIns, Duration.ofSeconds(10));
         assertThat(code.body()).contains("sign-in code");
         assertThat(login.doc().selectFirst("#kc-login").text()).isEqualTo("Sign in");
-        assertThat(submitCode(next, login, code.code()).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(next, login, code.code()).isRedirectToClient()).isTrue();
     }
 
     @Test
@@ -323,7 +330,7 @@ class SmsIT {
         TwilioStub.Received sms = twilio.awaitTo(phone, before, Duration.ofSeconds(10));
         assertThat(sms.body()).contains("код подтверждения телефона");
         assertThat(codePage.doc().selectFirst("#kc-login").text()).isEqualTo("Подтвердить телефон");
-        assertThat(submitCode(b, codePage, sms.code()).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(b, codePage, sms.code()).isRedirectToClient()).isTrue();
     }
 
     @Test
@@ -341,10 +348,10 @@ class SmsIT {
             Browser.Page next = b.submit(offer, "form#kc-twofactor-confirm-now-form", Map.of("confirm-now", "true"));
             if (n.endsWith("84")) {
                 assertThat(next.doc().text()).as(next.toString()).contains("at most 3 different numbers an hour");
-                assertThat(next.doc().selectFirst("input[name=code]")).isNull();
+                assertThat(next.doc().selectFirst(CodePage.FIELD)).isNull();
                 assertThat(twilio.to(n)).hasSize(sent);
             } else {
-                assertThat(next.doc().selectFirst("input[name=code]")).as(next.toString()).isNotNull();
+                assertThat(next.doc().selectFirst(CodePage.FIELD)).as(next.toString()).isNotNull();
                 twilio.awaitTo(n, sent, Duration.ofSeconds(10));
             }
         }
@@ -364,7 +371,7 @@ class SmsIT {
             assertThat(page.status()).isEqualTo(200);
             // the text goes out after the page: its poll, and the next submit, say that it failed
             DeliveryPoll.await(b, page, "failed", Duration.ofSeconds(20));
-            Browser.Page next = submitCode(b, page, "123456");
+            Browser.Page next = CodePage.submit(b, page, "123456");
             assertThat(next.doc().selectFirst("#twofactor-delivery-failed:not([hidden])").text()).contains("could not send the code");
             JsonNode events = r.admin.ok(r.admin.get("/" + r.name + "/events?type=LOGIN_ERROR"));
             assertThat(events).as("an event says the text did not go out")
@@ -383,7 +390,7 @@ class SmsIT {
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
         String code = code(twilio.awaitTo("+14155550123", before, Duration.ofSeconds(10)));
-        assertThat(submitCode(b, page, code).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(b, page, code).isRedirectToClient()).isTrue();
     }
 
     @Test
@@ -397,29 +404,29 @@ class SmsIT {
         assertThat(r.signIn(b, "agent", "agent-pw").isRedirectToClient()).isTrue();
 
         Browser.Page enter = b.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
-        assertThat(enter.doc().selectFirst("input[name=phoneNumber]")).as(enter.toString()).isNotNull();
-        Browser.Page invalid = b.submit(enter, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "8 916 123", "send", "true"));
+        assertThat(enter.doc().selectFirst(PhonePage.FIELD)).as(enter.toString()).isNotNull();
+        Browser.Page invalid = PhonePage.send(b, enter, "8 916 123");
         assertThat(invalid.doc().text()).contains("international");
 
         String phone = "+14155550104";
         int before = twilio.to(phone).size();
-        Browser.Page codePage = b.submit(invalid, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "+1 (415) 555-0104", "send", "true"));
+        Browser.Page codePage = PhonePage.send(b, invalid, "+1 (415) 555-0104");
         TwilioStub.Received first = twilio.awaitTo(phone, before, Duration.ofSeconds(10));
-        assertThat(resendIn(codePage)).isBetween(1, 2);
+        assertThat(CodePage.resendIn(codePage)).isBetween(1, 2);
         assertThat(codePage.doc().text()).contains("Confirm phone");
 
-        Browser.Page tooSoon = b.submit(codePage, "form:has(input[name=code])", Map.of("resend", "true"));
+        Browser.Page tooSoon = CodePage.resend(b, codePage);
         assertThat(twilio.to(phone)).hasSize(before + 1);
         Thread.sleep(2200);
-        Browser.Page again = b.submit(tooSoon, "form:has(input[name=code])", Map.of("resend", "true"));
+        Browser.Page again = CodePage.resend(b, tooSoon);
         TwilioStub.Received second = twilio.awaitTo(phone, before + 1, Duration.ofSeconds(10));
-        assertThat(resendIn(again)).as("second wait is twice the base").isBetween(3, 4);
+        assertThat(CodePage.resendIn(again)).as("second wait is twice the base").isBetween(3, 4);
 
         // (each post uses the page the server sent last: Keycloak refuses stale forms of a required action)
-        Browser.Page wrongFirst = submitCode(b, again, code(first));
+        Browser.Page wrongFirst = CodePage.submit(b, again, code(first));
         // (issue 10: the old code is named for what it is rather than a bare "Invalid code")
         assertThat(wrongFirst.doc().text()).as("the first code died with the resend").contains("A newer code was sent. Use the latest one.");
-        Browser.Page confirmed = submitCode(b, wrongFirst, code(second));
+        Browser.Page confirmed = CodePage.submit(b, wrongFirst, code(second));
         assertThat(confirmed.doc().selectFirst("#twofactor-phone-confirmed-mark")).as(confirmed.toString()).isNotNull();
         assertThat(confirmed.doc().text()).contains("Confirmed").doesNotContain("4155550104");
         JsonNode state = r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id));
@@ -430,28 +437,28 @@ class SmsIT {
         assertThat(told.subject()).contains("your phone number was confirmed");
         assertThat(told.text()).contains("You confirmed").contains("0104").doesNotContain("4155550104");
 
-        Browser.Page done = b.submit(confirmed, "form#kc-twofactor-phone-form", Map.of("done", "true"));
+        Browser.Page done = b.submit(confirmed, PhonePage.FORM, Map.of("done", "true"));
         assertThat(done.isRedirectToClient()).isTrue();
         assertThat(done.queryParam("kc_action_status")).isEqualTo("success");
 
         // locked: the action shows the confirmed number; a new number is not taken until it is unpinned
         Browser.Page locked = b.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
-        assertThat(locked.doc().selectFirst("input[name=phoneNumber]")).isNull();
-        Browser.Page stillLocked = b.submit(locked, "form#kc-twofactor-phone-form", Map.of("phoneNumber", "+14155550199", "send", "true"));
+        assertThat(locked.doc().selectFirst(PhonePage.FIELD)).isNull();
+        Browser.Page stillLocked = PhonePage.send(b, locked, "+14155550199");
         assertThat(storedPhone(r, id)).isEqualTo(phone);
         // "Unpin number" asks first (a form, no script): nothing changes until the user says yes
-        Browser.Page question = b.submit(stillLocked, "form#kc-twofactor-phone-form", Map.of("unpin", "true"));
+        Browser.Page question = b.submit(stillLocked, PhonePage.FORM, Map.of("unpin", "true"));
         assertThat(question.doc().selectFirst("#twofactor-unpin-question")).as(question.toString()).isNotNull();
         assertThat(question.doc().text()).contains("Unpin this number?").contains("0104").doesNotContain("4155550104");
         assertThat(question.doc().selectFirst("button[name=unpin-confirmed]")).isNotNull();
         assertThat(storedPhone(r, id)).isEqualTo(phone);
-        Browser.Page kept = b.submit(question, "form#kc-twofactor-phone-form", Map.of("keep", "true"));
+        Browser.Page kept = b.submit(question, PhonePage.FORM, Map.of("keep", "true"));
         assertThat(kept.doc().selectFirst("#twofactor-phone-unpin")).as(kept.toString()).isNotNull();
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean()).isTrue();
-        question = b.submit(kept, "form#kc-twofactor-phone-form", Map.of("unpin", "true"));
+        question = b.submit(kept, PhonePage.FORM, Map.of("unpin", "true"));
         assertThat(storedPhone(r, id)).isEqualTo(phone);
-        Browser.Page unpinned = b.submit(question, "form#kc-twofactor-phone-form", Map.of("unpin-confirmed", "true"));
-        assertThat(unpinned.doc().selectFirst("input[name=phoneNumber]")).isNotNull();
+        Browser.Page unpinned = b.submit(question, PhonePage.FORM, Map.of("unpin-confirmed", "true"));
+        assertThat(unpinned.doc().selectFirst(PhonePage.FIELD)).isNotNull();
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean()).isFalse();
         assertThat(storedPhone(r, id)).isNull();
         dev.keycloaktwofactor.devtools.CaughtMail removed = EmailCodes.next(r, "agent");
@@ -542,12 +549,6 @@ class SmsIT {
         assertThat(agent.post(path + "/confirm", null).status()).isEqualTo(403);
         assertThat(agent.delete(path).status()).isEqualTo(403);
         assertThat(storedPhone(r, otherId)).isNull();
-    }
-
-    private static Integer resendIn(Browser.Page page) {
-        var button = page.doc().selectFirst("button[name=resend]");
-        assertThat(button).as(page.toString()).isNotNull();
-        return button.hasAttr("data-resend-in") ? Integer.valueOf(button.attr("data-resend-in")) : null;
     }
 
     private static String storedPhone(TestRealm r, String id) {

@@ -1,5 +1,13 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.HttpAnswer;
+import dev.keycloaktwofactor.it.support.QrCode;
+import dev.keycloaktwofactor.it.support.QrPage;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keycloaktwofactor.devtools.CaughtMail;
 import org.jsoup.nodes.Document;
@@ -26,16 +34,12 @@ class TotpLoginIT {
     /** Signs in with the password and reads the enrolment page the way a phone would. */
     private static Totp enrolmentPage(Browser.Page page) {
         Document doc = page.doc();
-        assertThat(doc.selectFirst("img#twofactor-qr")).as("QR code on " + page).isNotNull();
+        assertThat(doc.selectFirst(QrPage.QR)).as("QR code on " + page).isNotNull();
         assertThat(doc.selectFirst("input[name=code][autocomplete=one-time-code][inputmode=numeric]")).isNotNull();
-        Totp app = Totp.fromUri(QrCode.decode(doc.selectFirst("img#twofactor-qr")));
+        Totp app = Totp.fromUri(QrCode.decode(doc.selectFirst(QrPage.QR)));
         String keyText = doc.selectFirst("#twofactor-secret").text().replace(" ", "");
         assertThat(Totp.base32(keyText)).as("the key shown as text is the QR's key").isEqualTo(app.key());
         return app;
-    }
-
-    private static Browser.Page submitCode(Browser browser, Browser.Page page, String code) {
-        return browser.submit(page, "form:has(input[name=code])", Map.of("code", code));
     }
 
     @Test
@@ -53,7 +57,7 @@ class TotpLoginIT {
         assertThat(app.period()).isEqualTo(30);
 
         // a wrong code keeps the QR page, with the same key
-        Browser.Page wrong = submitCode(browser, page, wrongCode(app));
+        Browser.Page wrong = CodePage.submit(browser, page, wrongCode(app));
         assertThat(enrolmentPage(wrong).key()).isEqualTo(app.key());
         assertThat(wrong.doc().text()).containsIgnoringCase("invalid");
         assertThat(totpConfigured(id)).isFalse();
@@ -61,7 +65,7 @@ class TotpLoginIT {
         // job recording that failure still runs: wait for the record, as a person would not type within milliseconds
         realm.bruteForceStatus(id, 1);
 
-        Browser.Page done = submitCode(browser, wrong, app.now());
+        Browser.Page done = CodePage.submit(browser, wrong, app.now());
         assertThat(done.isRedirectToClient()).as("login completes: " + done).isTrue();
         JsonNode tokens = realm.exchange(done);
         assertThat(tokens.get("access_token").asText()).isNotBlank();
@@ -70,15 +74,15 @@ class TotpLoginIT {
         // next login: the code field only, and the app's next code works once
         Browser second = realm.browser();
         Browser.Page codePage = realm.signIn(second, "alice", "alice-pw");
-        assertThat(codePage.doc().selectFirst("img#twofactor-qr")).isNull();
-        assertThat(codePage.doc().selectFirst("input[name=code]")).isNotNull();
+        assertThat(codePage.doc().selectFirst(QrPage.QR)).isNull();
+        assertThat(codePage.doc().selectFirst(CodePage.FIELD)).isNotNull();
         String code = app.next();
-        assertThat(submitCode(second, codePage, code).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(second, codePage, code).isRedirectToClient()).isTrue();
 
         Browser third = realm.browser();
-        Browser.Page replay = submitCode(third, realm.signIn(third, "alice", "alice-pw"), code);
+        Browser.Page replay = CodePage.submit(third, realm.signIn(third, "alice", "alice-pw"), code);
         assertThat(replay.isRedirectToClient()).as("a code is accepted once").isFalse();
-        assertThat(replay.doc().selectFirst("input[name=code]")).isNotNull();
+        assertThat(replay.doc().selectFirst(CodePage.FIELD)).isNotNull();
     }
 
     @Test
@@ -88,13 +92,13 @@ class TotpLoginIT {
         Browser.Page qr = realm.signIn(b, "window", "window-pw");
         Totp app = enrolmentPage(qr);
         String enrolment = app.now();
-        assertThat(submitCode(b, qr, enrolment).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(b, qr, enrolment).isRedirectToClient()).isTrue();
 
         long now = System.currentTimeMillis() / 1000;
         Browser next = realm.browser();
         Browser.Page page = realm.signIn(next, "window", "window-pw");
-        assertThat(page.doc().selectFirst("img#twofactor-qr")).isNull();
-        page = submitCode(next, page, enrolment);
+        assertThat(page.doc().selectFirst(QrPage.QR)).isNull();
+        page = CodePage.submit(next, page, enrolment);
         assertThat(page.isRedirectToClient()).as("the code that activated the device is spent").isFalse();
         int failures = 1;
         realm.bruteForceStatus(id, failures); // see wrongCodesReachBruteForceProtection...: the next post waits for the record
@@ -104,11 +108,11 @@ class TotpLoginIT {
             if (code.equals(app.now()) || code.equals(app.next()) || code.equals(app.codeAt(now - app.period()))) {
                 continue; // a collision with a code inside the window proves nothing
             }
-            page = submitCode(next, page, code);
+            page = CodePage.submit(next, page, code);
             assertThat(page.isRedirectToClient()).as("a code " + steps + " steps away").isFalse();
             realm.bruteForceStatus(id, ++failures);
         }
-        assertThat(submitCode(next, page, app.next()).isRedirectToClient()).as("one step ahead is inside the window").isTrue();
+        assertThat(CodePage.submit(next, page, app.next()).isRedirectToClient()).as("one step ahead is inside the window").isTrue();
     }
 
     @Test
@@ -126,7 +130,7 @@ class TotpLoginIT {
         String shown = issuer.replace(':', ' ');
         assertThat(app.issuer()).isEqualTo(shown);
         assertThat(app.label()).isEqualTo(shown + ":" + username);
-        Browser.Page done = submitCode(b, qr, app.now());
+        Browser.Page done = CodePage.submit(b, qr, app.now());
         assertThat(done.isRedirectToClient()).as("the decoded key works: " + done).isTrue();
     }
 
@@ -140,8 +144,8 @@ class TotpLoginIT {
         assertThat(second.key()).isNotEqualTo(first.key());
         // the code field cannot be skipped by posting an empty or non-numeric code
         Browser.Page page = realm.signIn(browser, "bob", "bob-pw");
-        assertThat(submitCode(browser, page, "").isRedirectToClient()).isFalse();
-        assertThat(submitCode(browser, page, "abcdef").isRedirectToClient()).isFalse();
+        assertThat(CodePage.submit(browser, page, "").isRedirectToClient()).isFalse();
+        assertThat(CodePage.submit(browser, page, "abcdef").isRedirectToClient()).isFalse();
     }
 
     @Test
@@ -155,7 +159,7 @@ class TotpLoginIT {
         Browser.Page page = r.signIn(browser, "carol", "carol-pw");
         Totp app = enrolmentPage(page);
         for (int i = 0; i < 3; i++) {
-            page = submitCode(browser, page, wrongCode(app));
+            page = CodePage.submit(browser, page, wrongCode(app));
             // Keycloak's (blocking) protector refuses the user's next request while the job recording this failure
             // still runs: wait for the record, as a person would not type the next code within milliseconds
             r.bruteForceStatus(id, i + 1);
@@ -165,7 +169,7 @@ class TotpLoginIT {
         assertThat(status.get("disabled").asBoolean()).isTrue();
 
         // even the right code is not taken now, and the login attempt is over
-        Browser.Page locked = submitCode(browser, page, app.now());
+        Browser.Page locked = CodePage.submit(browser, page, app.now());
         assertThat(locked.isRedirectToClient()).isFalse();
         assertThat(locked.doc().selectFirst("form#kc-form-login")).as("back to the login form: " + locked).isNotNull();
         assertThat(totpConfigured(r, id)).isFalse();
@@ -178,17 +182,17 @@ class TotpLoginIT {
         Browser browser = realm.browser();
         Browser.Page page = realm.signIn(browser, "dave", "dave-pw");
         Totp oldDevice = enrolmentPage(page);
-        assertThat(submitCode(browser, page, oldDevice.now()).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(browser, page, oldDevice.now()).isRedirectToClient()).isTrue();
 
         Browser midLogin = realm.browser();
         Browser.Page codePage = realm.signIn(midLogin, "dave", "dave-pw");
-        assertThat(codePage.doc().selectFirst("img#twofactor-qr")).isNull();
+        assertThat(codePage.doc().selectFirst(QrPage.QR)).isNull();
 
         HttpAnswer reset = realm.admin.delete("/" + realm.name + "/twofactor/users/" + id + "/totp");
         assertThat(reset.status()).isEqualTo(204);
         assertThat(totpConfigured(id)).isFalse();
 
-        Browser.Page afterReset = submitCode(midLogin, codePage, oldDevice.next());
+        Browser.Page afterReset = CodePage.submit(midLogin, codePage, oldDevice.next());
         assertThat(afterReset.isRedirectToClient()).as("the old device's code is refused").isFalse();
         Totp newDevice = enrolmentPage(afterReset);
         assertThat(newDevice.key()).isNotEqualTo(oldDevice.key());

@@ -1,5 +1,6 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Totp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

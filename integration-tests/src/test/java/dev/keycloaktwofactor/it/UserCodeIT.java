@@ -1,5 +1,11 @@
 package dev.keycloaktwofactor.it;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.TwilioStub;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,20 +33,6 @@ class UserCodeIT {
         s.putAll(settings);
         r.admin.ok(r.putSettings(r.admin, s));
         return r;
-    }
-
-    private static Browser.Page submitCode(Browser b, Browser.Page page, String code) {
-        return b.submit(page, "form:has(input[name=code])", Map.of("code", code));
-    }
-
-    private static Browser.Page resend(Browser b, Browser.Page page) {
-        return b.submit(page, "form:has(input[name=code])", Map.of("resend", "true"));
-    }
-
-    private static Integer resendIn(Browser.Page page) {
-        var button = page.doc().selectFirst("button[name=resend]");
-        assertThat(button).as("resend button on " + page).isNotNull();
-        return button.hasAttr("data-resend-in") ? Integer.valueOf(button.attr("data-resend-in")) : null;
     }
 
     private static void sleep(long millis) {
@@ -73,9 +65,9 @@ class UserCodeIT {
                 .isIn(before, LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm")));
         assertThat(LocalTime.parse(m.group(3))).as("valid for the code's life (300 s)")
                 .isEqualTo(LocalTime.parse(m.group(2)).plusMinutes(5));
-        assertThat(resendIn(page)).isBetween(1, 30);
+        assertThat(CodePage.resendIn(page)).isBetween(1, 30);
 
-        Browser.Page done = submitCode(second, page, code);
+        Browser.Page done = CodePage.submit(second, page, code);
         assertThat(done.isRedirectToClient()).as("the code in the inbox signs in: " + done).isTrue();
         assertThat(r.exchange(done).get("access_token").asText()).isNotBlank();
     }
@@ -96,11 +88,11 @@ class UserCodeIT {
             java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
             var inA = pool.submit(() -> {
                 start.await();
-                return submitCode(a, pageA, code);
+                return CodePage.submit(a, pageA, code);
             });
             var inB = pool.submit(() -> {
                 start.await();
-                return submitCode(b, pageB, code);
+                return CodePage.submit(b, pageB, code);
             });
             start.countDown();
             int logins = 0;
@@ -126,17 +118,17 @@ class UserCodeIT {
         Browser b = r.browser();
         Browser.Page pageB = r.signIn(b, "agent", "agent-pw");
         sleep(1200);
-        Browser.Page resent = resend(b, pageB);
+        Browser.Page resent = CodePage.resend(b, pageB);
         assertThat(resent.doc().text()).contains("A new code has been sent");
         String fresh = EmailCodes.code(EmailCodes.next(r, "agent"));
         if (fresh.equals(old)) {
             return; // one in a million: the same digits prove nothing here
         }
 
-        Browser.Page withOld = submitCode(a, pageA, old);
+        Browser.Page withOld = CodePage.submit(a, pageA, old);
         assertThat(withOld.isRedirectToClient()).isFalse();
         assertThat(withOld.doc().text()).contains("A newer code was sent. Use the latest one.").doesNotContain("Invalid code");
-        assertThat(submitCode(a, withOld, fresh).isRedirectToClient()).as("the latest code works in the other login").isTrue();
+        assertThat(CodePage.submit(a, withOld, fresh).isRedirectToClient()).as("the latest code works in the other login").isTrue();
     }
 
     @Test
@@ -149,13 +141,13 @@ class UserCodeIT {
         for (int i = 0; i < 3; i++) {
             Browser.Page page = r.signIn(r.browser(), "agent", "agent-pw");
             assertThat(SENT_AT.matcher(page.doc().text()).find()).as(page.toString()).isTrue();
-            assertThat(resendIn(page)).isBetween(500, 600);
+            assertThat(CodePage.resendIn(page)).isBetween(500, 600);
         }
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(1);
 
         Browser last = r.browser();
         Browser.Page page = r.signIn(last, "agent", "agent-pw");
-        assertThat(submitCode(last, page, code).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(last, page, code).isRedirectToClient()).isTrue();
         // the code is spent: the next login gets a new one at once
         Browser next = r.browser();
         r.signIn(next, "agent", "agent-pw");
@@ -176,8 +168,8 @@ class UserCodeIT {
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
         assertThat(EmailCodes.count(r, "agent")).as("no wait left from a code nobody can use").isEqualTo(2);
         assertThat(fresh.doc().text()).doesNotContain("You can request a new code in");
-        assertThat(submitCode(first, page, old).isRedirectToClient()).isFalse();
-        assertThat(submitCode(second, fresh, code).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submit(first, page, old).isRedirectToClient()).isFalse();
+        assertThat(CodePage.submit(second, fresh, code).isRedirectToClient()).isTrue();
     }
 
     @Test
@@ -201,16 +193,16 @@ class UserCodeIT {
         assertThat(pageB.doc().text()).containsPattern("We sent a code to .+? at \\d\\d:\\d\\d\\. It is valid until \\d\\d:\\d\\d\\.");
         // a resend there replaces it for both
         sleep(1200);
-        Browser.Page resent = resend(b, pageB);
+        Browser.Page resent = CodePage.resend(b, pageB);
         String fresh = twilio.awaitTo(phone, before + 1, Duration.ofSeconds(10)).code();
         Browser.Page current = pageA;
         if (!fresh.equals(old)) {
-            current = submitCode(a, pageA, old);
+            current = CodePage.submit(a, pageA, old);
             assertThat(current.doc().text()).contains("A newer code was sent");
         }
-        Browser.Page done = submitCode(a, current, fresh);
+        Browser.Page done = CodePage.submit(a, current, fresh);
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
-        Browser.Page spent = submitCode(b, resent, fresh);
+        Browser.Page spent = CodePage.submit(b, resent, fresh);
         assertThat(spent.isRedirectToClient()).as("spent for every login").isFalse();
         assertThat(spent.doc().text()).as(spent.toString()).contains("The code has expired");
     }

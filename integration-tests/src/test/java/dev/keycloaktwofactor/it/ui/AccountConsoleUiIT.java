@@ -1,10 +1,16 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.ui;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import dev.keycloaktwofactor.it.support.AdminClient;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.QrPage;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
+import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 
 import java.time.Duration;
@@ -17,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the console itself (its Personal info page), not on "Something went wrong" — which is what users without the
  * realm's default roles get (the account console's API answers them 401).
  */
+@ExtendWith(ChromiumExtension.class)
 class AccountConsoleUiIT {
 
     private static final String REALM = "twofactor-demo";
@@ -24,8 +31,7 @@ class AccountConsoleUiIT {
     private final KeycloakServer kc = KeycloakServer.get();
 
     @BeforeAll
-    static void startBrowser() {
-        ui = UiBrowser.start();
+    static void configureMail() {
         // realm-config/ points at run-demo.sh's mail catcher; here the suite's catcher takes the mail
         KeycloakServer kc = KeycloakServer.get();
         AdminClient admin = AdminClient.master(kc);
@@ -33,32 +39,14 @@ class AccountConsoleUiIT {
                 "port", String.valueOf(kc.mail().smtpPort()), "from", "keycloak@twofactor-demo.test"))));
     }
 
-    @AfterAll
-    static void stopBrowser() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @BeforeEach
-    void freshBrowser() {
-        ui.forgetEverything();
-        ui.desktop();
-    }
-
-    @AfterEach
-    void noConsoleErrors() {
-        ui.assertNoConsoleErrors();
-    }
-
     @Test
     void aDemoUserSignsInToTheAccountConsoleWithTheEmailedCodeAndSeesTheirPersonalInfo() {
         ui.open(kc.baseUrl() + "/realms/" + REALM + "/account/");
         ui.visible("#kc-form-login");
         ui.signIn("employee", "employee");
-        ui.visible("input[name=code]");
+        ui.visible(CodePage.FIELD);
         String code = EmailCodes.code(kc.mail().awaitMessageTo("employee@twofactor-demo.test", Duration.ofSeconds(20)));
-        ui.type("input[name=code]", code);
+        ui.type(CodePage.FIELD, code);
         ui.click("#kc-login");
 
         // the console's own Personal info form, filled from the account API
@@ -74,8 +62,8 @@ class AccountConsoleUiIT {
         ui.screenshot("account-console-signing-in");
         assertThat(ui.find("body").getText()).doesNotContain("Something went wrong");
         ui.driver.findElement(By.xpath(SET_UP_LINK.formatted("Switch to an authenticator app"))).click();
-        ui.until("the switch asks for a code sent by email first", d -> ui.present("input[name=code]"));
-        assertThat(ui.present("img#twofactor-qr")).as("no QR before the email code").isFalse();
+        ui.until("the switch asks for a code sent by email first", d -> ui.present(CodePage.FIELD));
+        assertThat(ui.present(QrPage.QR)).as("no QR before the email code").isFalse();
         assertThat(ui.find("body").getText()).contains("e***e@twofactor-demo.test");
     }
 
@@ -89,8 +77,8 @@ class AccountConsoleUiIT {
         ui.open(kc.baseUrl() + "/realms/" + r.name + "/account/account-security/signing-in");
         ui.visible("#kc-form-login");
         ui.signIn("agent", "agent-pw");
-        ui.visible("input[name=code]");
-        ui.type("input[name=code]", EmailCodes.code(EmailCodes.next(r, "agent")));
+        ui.visible(CodePage.FIELD);
+        ui.type(CodePage.FIELD, EmailCodes.code(EmailCodes.next(r, "agent")));
         ui.click("#kc-login");
         setUp("Phone for sign-in codes");
         ui.screenshot("account-console-signing-in-phone");
@@ -110,8 +98,8 @@ class AccountConsoleUiIT {
         ui.open(kc.baseUrl() + "/realms/" + off.name + "/account/account-security/signing-in");
         ui.visible("#kc-form-login");
         ui.signIn("agent", "agent-pw");
-        ui.visible("input[name=code]");
-        ui.type("input[name=code]", EmailCodes.code(EmailCodes.next(off, "agent")));
+        ui.visible(CodePage.FIELD);
+        ui.type(CodePage.FIELD, EmailCodes.code(EmailCodes.next(off, "agent")));
         ui.click("#kc-login");
         setUp("Switch to an authenticator app");
         assertThat(ui.find("body").getText()).doesNotContain("Phone for sign-in codes");

@@ -1,10 +1,19 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.ui;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.PhonePage;
+import dev.keycloaktwofactor.it.support.QrCode;
+import dev.keycloaktwofactor.it.support.QrPage;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
+import dev.keycloaktwofactor.it.support.TwilioStub;
+import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
+import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 
@@ -18,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * resend countdown, contact-the-administrator, the user's own phone confirmation, the switch to an app, and the
  * legacy "keycloak" login theme. Screenshots go to integration-tests/target/screenshots/.
  */
+@ExtendWith(ChromiumExtension.class)
 class LoginPagesUiIT {
 
     private static UiBrowser ui;
@@ -57,29 +67,6 @@ class LoginPagesUiIT {
         return seconds;
     }
 
-    @BeforeAll
-    static void startBrowser() {
-        ui = UiBrowser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @BeforeEach
-    void freshBrowser() {
-        ui.forgetEverything();
-        ui.desktop();
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void noConsoleErrors() {
-        ui.assertNoConsoleErrors();
-    }
-
     private static boolean totpConfigured(TestRealm r, String userId) {
         return r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + userId)).get("totpConfigured").asBoolean();
     }
@@ -96,7 +83,7 @@ class LoginPagesUiIT {
         ui.screenshot("login-password");
         ui.signIn("alice", "alice-pw");
 
-        WebElement qr = ui.visible("img#twofactor-qr");
+        WebElement qr = ui.visible(QrPage.QR);
         ui.until("the QR image is decoded", d -> Boolean.TRUE.equals(
                 ui.script("return arguments[0].complete && arguments[0].naturalWidth > 0;", qr)));
         ui.screenshot("totp-enrollment");
@@ -110,7 +97,7 @@ class LoginPagesUiIT {
         assertThat(openInApp.getText()).isEqualTo("Open in authenticator app");
         assertThat(openInApp.getAttribute("href")).isEqualTo(QrCode.decodePng(qr.getScreenshotAs(OutputType.BYTES)));
 
-        WebElement code = ui.find("input[name=code]");
+        WebElement code = ui.find(CodePage.FIELD);
         assertThat(code.getAttribute("autocomplete")).isEqualTo("one-time-code");
         assertThat(code.getAttribute("inputmode")).isEqualTo("numeric");
         assertThat(ui.driver.switchTo().activeElement()).as("the code field has the focus").isEqualTo(code);
@@ -127,17 +114,17 @@ class LoginPagesUiIT {
         ui.driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
         ui.open(r.authUrl());
         ui.signIn("alice", "alice-pw");
-        ui.visible("input[name=code]");
-        assertThat(ui.present("img#twofactor-qr")).isFalse();
+        ui.visible(CodePage.FIELD);
+        assertThat(ui.present(QrPage.QR)).isFalse();
         ui.screenshot("login-code-totp");
         ui.assertAccessible("app code page");
         // a wrong code: the PatternFly error markup, and still no violation
-        ui.type("input[name=code]", wrongCode(app));
+        ui.type(CodePage.FIELD, wrongCode(app));
         ui.click("#kc-login");
         ui.visible("#input-error-code");
-        assertThat(ui.find("input[name=code]").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(ui.find(CodePage.FIELD).getAttribute("aria-invalid")).isEqualTo("true");
         ui.assertAccessible("app code page with an error");
-        ui.type("input[name=code]", app.next());
+        ui.type(CodePage.FIELD, app.next());
         ui.click("#kc-login");
         ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
     }
@@ -195,7 +182,7 @@ class LoginPagesUiIT {
         assertUsernameLabelled();
 
         String code = EmailCodes.code(EmailCodes.next(r, "agent"));
-        ui.type("input[name=code]", code);
+        ui.type(CodePage.FIELD, code);
         ui.click("#kc-login");
         ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
         assertThat(ui.url()).contains("code=");
@@ -230,11 +217,11 @@ class LoginPagesUiIT {
         assertThat(twilio.to(phone)).hasSize(before + 2);
         ui.assertAccessible("SMS code page after a resend");
 
-        ui.type("input[name=code]", code(first));
+        ui.type(CodePage.FIELD, code(first));
         ui.click("#kc-login");
-        ui.visible("input[name=code]");
+        ui.visible(CodePage.FIELD);
         assertThat(ui.url()).as("the first code died with the resend").doesNotStartWith(TestRealm.REDIRECT_URI);
-        ui.type("input[name=code]", code(second));
+        ui.type(CodePage.FIELD, code(second));
         ui.click("#kc-login");
         ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
     }
@@ -249,7 +236,7 @@ class LoginPagesUiIT {
         ui.signIn("employee", "employee-pw");
         WebElement box = ui.visible("#twofactor-contact-admin");
         assertThat(box.getText()).contains("Contact the administrator");
-        assertThat(ui.present("input[name=code]")).isFalse();
+        assertThat(ui.present(CodePage.FIELD)).isFalse();
         assertThat(ui.present("#twofactor-confirm-now")).as("no number on file: nothing to confirm").isFalse();
         ui.screenshot("contact-admin");
         ui.assertAccessible("contact the administrator");
@@ -275,7 +262,7 @@ class LoginPagesUiIT {
         assertThat(confirmNow.getText()).isEqualTo("Confirm now");
         assertThat(ui.find("#twofactor-unconfirmed").getText()).contains("is not confirmed yet").contains("0164")
                 .doesNotContain("4155550164");
-        assertThat(ui.present("input[name=phoneNumber]")).as("no number is typed on this path").isFalse();
+        assertThat(ui.present(PhonePage.FIELD)).as("no number is typed on this path").isFalse();
         assertThat(ui.find("#twofactor-not-your-number").getText()).contains("Contact the administrator");
         ui.screenshot("confirm-now");
         ui.assertAccessible("Confirm now");
@@ -292,7 +279,7 @@ class LoginPagesUiIT {
         ui.screenshot("confirm-now-code");
         ui.assertAccessible("Confirm now, code");
 
-        ui.type("input[name=code]", code(sms));
+        ui.type(CodePage.FIELD, code(sms));
         ui.click("#kc-login");
         ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
         assertThat(ui.url()).contains("code=");
@@ -312,17 +299,17 @@ class LoginPagesUiIT {
         ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
 
         ui.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
-        ui.visible("input[name=phoneNumber]");
+        ui.visible(PhonePage.FIELD);
         ui.screenshot("confirm-phone-enter");
         fitsAPhone("confirm-phone-enter-phone");
         ui.assertAccessible("phone confirmation, enter a number");
-        ui.type("input[name=phoneNumber]", "8 916 12");
+        ui.type(PhonePage.FIELD, "8 916 12");
         ui.click("#twofactor-phone-send");
         assertThat(ui.visible("#input-error-phone").getText()).contains("international");
         // the code page's error markup (field, icon, helper text), and the number as typed, to correct
-        assertThat(ui.find("input[name=phoneNumber]").getDomProperty("value")).isEqualTo("8 916 12");
-        assertThat(ui.find("input[name=phoneNumber]").getAttribute("aria-invalid")).isEqualTo("true");
-        assertThat(ui.find("input[name=phoneNumber]").getAttribute("aria-describedby")).isEqualTo("input-error-phone");
+        assertThat(ui.find(PhonePage.FIELD).getDomProperty("value")).isEqualTo("8 916 12");
+        assertThat(ui.find(PhonePage.FIELD).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(ui.find(PhonePage.FIELD).getAttribute("aria-describedby")).isEqualTo("input-error-phone");
         assertThat(ui.present(".pf-v5-c-form-control.pf-m-error input[name=phoneNumber]")).as("field marked").isTrue();
         assertThat(ui.present(".pf-v5-c-form-control.pf-m-error .pf-v5-c-form-control__icon.pf-m-status .fa-exclamation-circle"))
                 .as("error icon").isTrue();
@@ -332,7 +319,7 @@ class LoginPagesUiIT {
 
         String phone = "+14155550163";
         int before = twilio.to(phone).size();
-        ui.type("input[name=phoneNumber]", "+1 415 555 0163");
+        ui.type(PhonePage.FIELD, "+1 415 555 0163");
         ui.click("#twofactor-phone-send");
         WebElement resend = ui.visible("button[name=resend]");
         // the countdown is read first: on a loaded machine the SMS wait and the screenshot took over a second
@@ -342,12 +329,12 @@ class LoginPagesUiIT {
         ui.screenshot("confirm-phone-code");
         ui.assertAccessible("phone confirmation, code");
 
-        ui.type("input[name=code]", code(sms));
+        ui.type(CodePage.FIELD, code(sms));
         ui.click("#kc-login");
         WebElement mark = ui.visible("#twofactor-phone-confirmed-mark");
         assertThat(mark.getText()).contains("Confirmed");
         assertThat(ui.find(".pf-v5-c-alert").getAttribute("class")).contains("pf-m-success");
-        assertThat(ui.present("input[name=phoneNumber]")).as("a confirmed number is locked").isFalse();
+        assertThat(ui.present(PhonePage.FIELD)).as("a confirmed number is locked").isFalse();
         ui.screenshot("confirm-phone-confirmed");
         ui.assertAccessible("phone confirmed");
         assertThat(ui.contrast("#twofactor-phone-confirmed-mark")).as("\u2713 Confirmed, with a margin over 4.5:1")
@@ -358,13 +345,13 @@ class LoginPagesUiIT {
         // its owner unpins it, after a second step that says what follows (a form: no script needed)
         ui.click("#twofactor-phone-unpin");
         assertThat(ui.visible("#twofactor-unpin-question").getText()).isEqualTo("Unpin this number?");
-        assertThat(ui.present("input[name=phoneNumber]")).isFalse();
+        assertThat(ui.present(PhonePage.FIELD)).isFalse();
         ui.screenshot("confirm-phone-unpin-question");
         ui.assertAccessible("phone unpin question");
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("phoneVerified").asBoolean())
                 .as("nothing changes before the answer").isTrue();
         ui.click("#twofactor-phone-unpin-confirm");
-        ui.visible("input[name=phoneNumber]");
+        ui.visible(PhonePage.FIELD);
         assertThat(ui.find(".pf-v5-c-alert").getAttribute("class")).as("news, not an error").contains("pf-m-info");
         ui.screenshot("confirm-phone-unpinned");
         ui.assertAccessible("phone unpinned");
@@ -378,27 +365,27 @@ class LoginPagesUiIT {
         String id = r.addUser("agent", "agent-pw");
         ui.open(r.authUrl());
         ui.signIn("agent", "agent-pw");
-        ui.type("input[name=code]", EmailCodes.code(EmailCodes.next(r, "agent")));
+        ui.type(CodePage.FIELD, EmailCodes.code(EmailCodes.next(r, "agent")));
         ui.click("#kc-login");
         ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
 
         ui.open(r.authUrl() + "&kc_action=twofactor-setup-app");
-        ui.visible("input[name=code]");
-        assertThat(ui.present("img#twofactor-qr")).as("no QR before the emailed code").isFalse();
+        ui.visible(CodePage.FIELD);
+        assertThat(ui.present(QrPage.QR)).as("no QR before the emailed code").isFalse();
         assertThat(ui.find("#kc-login").getText()).as("signed in already: not \"Sign in\"").isEqualTo("Continue");
         ui.screenshot("setup-app-email-code");
         ui.assertAccessible("setup app, emailed code");
-        ui.type("input[name=code]", EmailCodes.code(EmailCodes.next(r, "agent")));
+        ui.type(CodePage.FIELD, EmailCodes.code(EmailCodes.next(r, "agent")));
         ui.click("#kc-login");
 
-        WebElement qr = ui.visible("img#twofactor-qr");
+        WebElement qr = ui.visible(QrPage.QR);
         ui.until("the QR image is decoded", d -> Boolean.TRUE.equals(
                 ui.script("return arguments[0].complete && arguments[0].naturalWidth > 0;", qr)));
         assertThat(ui.find("#kc-login").getText()).isEqualTo("Complete the setup");
         ui.screenshot("setup-app-qr");
         ui.assertAccessible("setup app, QR");
         Totp app = Totp.fromUri(QrCode.decodePng(qr.getScreenshotAs(OutputType.BYTES)));
-        ui.type("input[name=code]", app.now());
+        ui.type(CodePage.FIELD, app.now());
         ui.click("#kc-login");
         ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
         assertThat(ui.url()).contains("kc_action_status=success");
@@ -426,7 +413,7 @@ class LoginPagesUiIT {
         String t = theme.replace('.', '-');
 
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "totp")));
-        pageAfterPassword(r, "scanner", "img#twofactor-qr", t + "-totp-enrollment");
+        pageAfterPassword(r, "scanner", QrPage.QR, t + "-totp-enrollment");
         assertThat(ui.find("#twofactor-secret").getText()).isNotBlank();
 
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "sms", "resendCooldownSeconds", 30)));
@@ -439,7 +426,7 @@ class LoginPagesUiIT {
         assertThat(ui.find("button[name=resend]").isEnabled()).isTrue();
 
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "email")));
-        pageAfterPassword(r, "mail", "input[name=code]", t + "-email-code");
+        pageAfterPassword(r, "mail", CodePage.FIELD, t + "-email-code");
 
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "none")));
         ui.forgetEverything();
@@ -447,16 +434,16 @@ class LoginPagesUiIT {
         ui.signIn("confirmer", "confirmer-pw");
         ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
         ui.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
-        ui.visible("input[name=phoneNumber]");
+        ui.visible(PhonePage.FIELD);
         fitsAPhone(t + "-confirm-phone");
         ui.assertAccessible(theme + ": phone confirmation");
         assertUsernameLabelled();
         // what was typed comes back as typed, as text: never as markup
         String typed = "12\"><b id=\"tf-injected\">x</b>";
-        ui.type("input[name=phoneNumber]", typed);
+        ui.type(PhonePage.FIELD, typed);
         ui.click("#twofactor-phone-send");
         ui.visible("#input-error-phone");
-        assertThat(ui.find("input[name=phoneNumber]").getDomProperty("value")).as("kept as typed").isEqualTo(typed);
+        assertThat(ui.find(PhonePage.FIELD).getDomProperty("value")).as("kept as typed").isEqualTo(typed);
         assertThat(ui.present("#tf-injected")).as("escaped").isFalse();
         ui.assertAccessible(theme + ": phone confirmation with an error");
     }
@@ -482,7 +469,7 @@ class LoginPagesUiIT {
 
         ui.open(r.authUrl());
         ui.signIn("agent", "agent-pw");
-        WebElement code = ui.visible("input[name=code]");
+        WebElement code = ui.visible(CodePage.FIELD);
         assertThat(ui.driver.getPageSource()).as("the legacy theme is in use").contains("/login/keycloak/");
         assertThat(ui.find("button[name=resend]").isEnabled()).isFalse();
         ui.screenshot("legacy-theme-code-page");
@@ -492,11 +479,11 @@ class LoginPagesUiIT {
         String right = EmailCodes.code(EmailCodes.next(r, "agent"));
         code.sendKeys("000000".equals(right) ? "111111" : "000000");
         ui.click("#kc-login");
-        ui.visible("input[name=code]");
+        ui.visible(CodePage.FIELD);
         assertThat(ui.url()).doesNotStartWith(TestRealm.REDIRECT_URI);
         ui.screenshot("legacy-theme-code-page-error");
         ui.assertAccessible("legacy theme: email code page with an error");
-        ui.type("input[name=code]", right);
+        ui.type(CodePage.FIELD, right);
         ui.click("#kc-login");
         ui.awaitUrlStartingWith(TestRealm.REDIRECT_URI);
     }

@@ -1,10 +1,12 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.ui;
 
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
+import dev.keycloaktwofactor.it.support.ui.SecurityPage;
+import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -16,24 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The Security page's phone settings in a real browser: the default region and the searchable SMS-country picker. */
 class PhoneSettingsUiIT {
 
+    @RegisterExtension
+    static final ChromiumExtension CHROMIUM = ChromiumExtension.keepingState();
+
     private static UiBrowser ui;
-
-    @BeforeAll
-    static void startBrowser() {
-        ui = UiBrowser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrors() {
-        ui.assertNoConsoleErrors();
-    }
 
     private static List<String> optionLabels() {
         return ui.findAll("#smsCountries-options label").stream().map(WebElement::getText).toList();
@@ -48,11 +36,11 @@ class PhoneSettingsUiIT {
         String carol = r.addUser("carol", "carol-pw");
         r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + carol + "/phone", Map.of("phoneNumber", "+14155550192")));
 
-        String page = KeycloakServer.get().baseUrl() + "/realms/" + r.name + "/twofactor-admin/";
+        String page = SecurityPage.url(r.name);
         ui.open(page);
         ui.visible("#kc-form-login");
         ui.signIn("boss", "boss-pw");
-        ui.until("the Security page is ready", d -> "ready".equals(ui.script("return document.body && document.body.dataset.state;")));
+        SecurityPage.awaitReady(ui);
 
         assertThat(ui.visible("#phone-settings legend").getText()).isEqualTo("Phone numbers and SMS countries");
         assertThat(ui.find("#smsCountries-chosen").getText()).isEqualTo("Any country");
@@ -85,7 +73,7 @@ class PhoneSettingsUiIT {
 
         // carol's number, attached before the list, is marked with the reason once the table reloads
         ui.open(page);
-        ui.until("the Security page is ready", d -> "ready".equals(ui.script("return document.body && document.body.dataset.state;")));
+        SecurityPage.awaitReady(ui);
         String row = "#users-body tr[data-username='carol'] ";
         assertThat(ui.visible(row + ".phone-number").getText()).as("in full for an admin who may view users").isEqualTo("+14155550192");
         assertThat(ui.find(row + ".phone-problem").getText()).contains("Country not among the SMS countries");

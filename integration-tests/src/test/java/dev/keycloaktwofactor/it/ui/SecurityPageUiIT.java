@@ -1,11 +1,18 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.ui;
 
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.QrPage;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.Totp;
+import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
+import dev.keycloaktwofactor.it.support.ui.SecurityPage;
+import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -20,50 +27,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Keycloak's login page (code flow with PKCE), changes the realm's settings, signs everybody out, and manages
  * users' phones and devices. Screenshots go to integration-tests/target/screenshots/.
  */
+@ExtendWith(ChromiumExtension.class)
 class SecurityPageUiIT {
 
     private static UiBrowser ui;
 
-    @BeforeAll
-    static void startBrowser() {
-        ui = UiBrowser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @BeforeEach
-    void freshBrowser() {
-        ui.forgetEverything();
-        ui.desktop();
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void noConsoleErrors() {
-        ui.assertNoConsoleErrors();
-    }
-
-    private static String pageUrl(String realm) {
-        return KeycloakServer.get().baseUrl() + "/realms/" + realm + "/twofactor-admin/";
-    }
-
     /** Opens the page, which sends the browser to Keycloak's login form, and signs in there. */
     private static void signInToPage(String realm, String username, String password) {
-        ui.open(pageUrl(realm));
+        ui.open(SecurityPage.url(realm));
         ui.visible("#kc-form-login");
         assertThat(ui.url()).contains("/realms/" + realm + "/protocol/openid-connect/auth")
                 .contains("client_id=twofactor-admin").contains("code_challenge_method=S256");
         ui.signIn(username, password);
-        awaitReady();
-        assertThat(ui.url()).as("the code left the address bar").isEqualTo(pageUrl(realm));
-    }
-
-    private static void awaitReady() {
-        ui.until("the Security page is ready", d -> "ready".equals(ui.script("return document.body && document.body.dataset.state;")));
+        SecurityPage.awaitReady(ui);
+        assertThat(ui.url()).as("the code left the address bar").isEqualTo(SecurityPage.url(realm));
     }
 
     private static String value(String css) {
@@ -135,7 +112,7 @@ class SecurityPageUiIT {
         assertThat(r.userinfo(agent.get("access_token").asText()).status()).as("the agent was signed out").isEqualTo(401);
 
         ui.driver.navigate().refresh();
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         assertThat(ui.find("#method-email").isSelected()).isTrue();
         assertThat(value("#codeLength")).isEqualTo("8");
         assertThat(ui.find("#firstEnabledAt").getText()).isNotEqualTo("Never");
@@ -182,7 +159,7 @@ class SecurityPageUiIT {
         ui.driver.switchTo().window(tabs.get(tabs.size() - 1));
         ui.until("the Security page opens from the console", d -> ui.url().contains("/realms/" + r.name + "/"));
         assertThat(ui.url()).satisfiesAnyOf(
-                u -> assertThat(u).startsWith(pageUrl(r.name)),
+                u -> assertThat(u).startsWith(SecurityPage.url(r.name)),
                 u -> assertThat(u).contains("client_id=twofactor-admin"));
         if (tabs.size() > 1) {
             ui.driver.close();
@@ -248,8 +225,8 @@ class SecurityPageUiIT {
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "totp")));
         Browser http = r.browser();
         Browser.Page qrPage = r.signIn(http, "dave", "dave-pw");
-        Totp app = Totp.fromUri(QrCode.decode(qrPage.doc().selectFirst("img#twofactor-qr")));
-        assertThat(http.submit(qrPage, "form:has(input[name=code])", Map.of("code", app.now())).isRedirectToClient()).isTrue();
+        Totp app = QrPage.scan(qrPage);
+        assertThat(CodePage.submit(http, qrPage, app.now()).isRedirectToClient()).isTrue();
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "none")));
 
         signInToPage(r.name, "boss", "boss-pw");
@@ -281,15 +258,15 @@ class SecurityPageUiIT {
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "totp", "maxCodeAttempts", 1)));
         Browser http = r.browser();
         Browser.Page qrPage = r.signIn(http, "dave", "dave-pw");
-        Totp app = Totp.fromUri(QrCode.decode(qrPage.doc().selectFirst("img#twofactor-qr")));
-        assertThat(http.submit(qrPage, "form:has(input[name=code])", Map.of("code", app.now())).isRedirectToClient()).isTrue();
+        Totp app = QrPage.scan(qrPage);
+        assertThat(CodePage.submit(http, qrPage, app.now()).isRedirectToClient()).isTrue();
         Browser again = r.browser();
         Browser.Page codePage = r.signIn(again, "dave", "dave-pw");
         long now = System.currentTimeMillis() / 1000;
         java.util.List<String> window = java.util.List.of(app.now(), app.next(), app.codeAt(now - app.period()));
         String wrong = java.util.stream.IntStream.range(0, 10).mapToObj(i -> String.format("%06d", (i * 99991 + 4242) % 1_000_000))
                 .filter(c -> !window.contains(c)).findFirst().orElseThrow();
-        assertThat(again.submit(codePage, "form:has(input[name=code])", Map.of("code", wrong)).doc().text()).contains("Too many wrong codes");
+        assertThat(CodePage.submit(again, codePage, wrong).doc().text()).contains("Too many wrong codes");
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "none")));
 
         signInToPage(r.name, "boss", "boss-pw");
@@ -483,8 +460,8 @@ class SecurityPageUiIT {
         assertThat(ui.visible("#save-message").getText()).isEqualTo("Saved.");
 
         // ?lang=ru picks Russian, and the choice outlives the round trip through the login page
-        ui.open(pageUrl(r.name) + "?lang=ru");
-        awaitReady();
+        ui.open(SecurityPage.url(r.name) + "?lang=ru");
+        SecurityPage.awaitReady(ui);
         assertThat(ui.find("html").getAttribute("lang")).isEqualTo("ru");
         assertThat(ui.find("#save").getText()).isEqualTo("Сохранить");
         new Select(ui.find("#lang-select")).selectByValue("en");
@@ -494,10 +471,10 @@ class SecurityPageUiIT {
     @Test
     void aMasterRealmAdminPicksTheRealmAndActivatesSms() {
         TestRealm r = TestRealm.create("ui-master");
-        ui.open(pageUrl("master"));
+        ui.open(SecurityPage.url("master"));
         ui.visible("#kc-form-login");
         ui.signIn(KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         WebElement picker = ui.visible("#realm-select");
         List<String> realms = new Select(picker).getOptions().stream().map(o -> o.getDomProperty("value")).toList();
         assertThat(realms).contains("master", r.name);
@@ -533,19 +510,19 @@ class SecurityPageUiIT {
 
         // the page opens again on the realm picked last; master itself is never opened without a pick
         ui.driver.navigate().refresh();
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         ui.until("the realm picked last", d -> ui.find("#masthead-realm").getText().equals("Realm: " + r.name));
         assertThat(new Select(ui.find("#realm-select")).getFirstSelectedOption().getDomProperty("value")).isEqualTo(r.name);
         new Select(ui.find("#realm-select")).selectByValue("master");
         ui.until("master's settings", d -> ui.find("#masthead-realm").getText().equals("Realm: master")
                 && "ready".equals(ui.find("body").getAttribute("data-state")));
         ui.driver.navigate().refresh();
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         assertThat(ui.find("#masthead-realm").getText()).isEqualTo("Realm: not chosen");
         assertThat(ui.find("#settings-card").isDisplayed()).isFalse();
 
         ui.click("#sign-out");
-        ui.until("signed out", d -> ui.url().startsWith(pageUrl("master")) && ui.find("#view-signin").isDisplayed());
+        ui.until("signed out", d -> ui.url().startsWith(SecurityPage.url("master")) && ui.find("#view-signin").isDisplayed());
         assertThat(ui.find("#signin-alert").getText()).contains("You have signed out");
         assertThat(ui.find("#sign-out").isDisplayed()).isFalse();
         ui.screenshot("signed-out");

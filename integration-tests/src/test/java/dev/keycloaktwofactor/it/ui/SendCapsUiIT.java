@@ -1,10 +1,15 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.ui;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.keycloaktwofactor.it.support.Browser;
+import dev.keycloaktwofactor.it.support.CodePage;
+import dev.keycloaktwofactor.it.support.EmailCodes;
+import dev.keycloaktwofactor.it.support.ExtraServerOptions;
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
+import dev.keycloaktwofactor.it.support.ui.SecurityPage;
+import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.support.ui.Select;
 
 import java.util.List;
@@ -17,40 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * refused with the server's words next to the field), and the card that shows, per cap, its limit and how many sends
  * it refused in the last hour (English and Russian).
  */
+@ExtendWith(ChromiumExtension.class)
 class SendCapsUiIT {
 
     private static UiBrowser ui;
-
-    @BeforeAll
-    static void startBrowser() {
-        ui = UiBrowser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @BeforeEach
-    void freshBrowser() {
-        ui.forgetEverything();
-        ui.desktop();
-    }
-
-    @AfterEach
-    void noConsoleErrors() {
-        ui.assertNoConsoleErrors();
-    }
-
-    private static String pageUrl(String realm) {
-        return KeycloakServer.get().baseUrl() + "/realms/" + realm + "/twofactor-admin/";
-    }
-
-    private static void awaitReady() {
-        ui.until("the Security page is ready", d -> "ready".equals(ui.script("return document.body && document.body.dataset.state;")));
-    }
 
     private static String cell(String cap, String css) {
         return ui.visible("#caps-rows tr[data-cap=" + cap + "] " + css).getText();
@@ -68,16 +43,16 @@ class SendCapsUiIT {
             Browser b = r.browser();
             Browser.Page page = r.signIn(b, "agent", "agent-pw");
             String code = EmailCodes.code(EmailCodes.next(r, "agent"));
-            assertThat(b.submit(page, "form:has(input[name=code])", Map.of("code", code)).isRedirectToClient()).isTrue();
+            assertThat(CodePage.submit(b, page, code).isRedirectToClient()).isTrue();
         }
         assertThat(r.signIn(r.browser(), "agent", "agent-pw").doc().text()).contains("Too many codes were sent to you");
         // the admin signs in as everyone does here, with an emailed code
-        ui.open(pageUrl(r.name));
+        ui.open(SecurityPage.url(r.name));
         ui.visible("#kc-form-login");
         ui.signIn("boss", "boss-pw");
         ui.type("#code", EmailCodes.code(EmailCodes.next(r, "boss")));
         ui.click("#kc-login");
-        awaitReady();
+        SecurityPage.awaitReady(ui);
 
         assertThat(ui.visible("#caps-title").getText()).isEqualTo("Send caps");
         assertThat(cell("user", "th")).contains("Codes to one user").contains("max-sends-per-user-per-hour");
@@ -109,7 +84,7 @@ class SendCapsUiIT {
         ui.until("saved", d -> ui.present("#save-message") && ui.find("#save-message").getText().startsWith("Saved"));
         assertThat(r.settings().get("trustedNetworks")).extracting(n -> n.asText()).containsExactly("203.0.113.0/24", "2001:db8::/32");
         ui.driver.navigate().refresh();
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         assertThat(ui.find("#trustedNetworks").getDomProperty("value")).isEqualTo("203.0.113.0/24\n2001:db8::/32");
 
         new Select(ui.find("#lang-select")).selectByValue("ru");
@@ -127,10 +102,10 @@ class SendCapsUiIT {
     void aRealmWithoutRefusalsSaysSo() {
         TestRealm r = TestRealm.create("ui-caps-none");
         r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
-        ui.open(pageUrl(r.name));
+        ui.open(SecurityPage.url(r.name));
         ui.visible("#kc-form-login");
         ui.signIn("boss", "boss-pw");
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         assertThat(ui.visible("#caps-summary").getText()).isEqualTo("No send was refused in the last hour.");
         List<String> counts = ui.driver.findElements(org.openqa.selenium.By.cssSelector("#caps-rows .caps-count")).stream()
                 .map(e -> e.getText()).toList();

@@ -1,11 +1,12 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.ui;
 
+import dev.keycloaktwofactor.it.support.TestRealm;
+import dev.keycloaktwofactor.it.support.ui.ChromiumExtension;
+import dev.keycloaktwofactor.it.support.ui.SecurityPage;
+import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.support.ui.Select;
 
 import java.time.Duration;
@@ -17,40 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The Security page's "Technical support access" section in a real browser: a realm admin allows support for one of
  * the offered durations or a custom one, sees until when and how long is left (English and Russian), and stops it.
  */
+@ExtendWith(ChromiumExtension.class)
 class SupportAccessUiIT {
 
     private static UiBrowser ui;
-
-    @BeforeAll
-    static void startBrowser() {
-        ui = UiBrowser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @BeforeEach
-    void freshBrowser() {
-        ui.forgetEverything();
-        ui.desktop();
-    }
-
-    @AfterEach
-    void noConsoleErrors() {
-        ui.assertNoConsoleErrors();
-    }
-
-    private static String pageUrl(String realm) {
-        return KeycloakServer.get().baseUrl() + "/realms/" + realm + "/twofactor-admin/";
-    }
-
-    private static void awaitReady() {
-        ui.until("the Security page is ready", d -> "ready".equals(ui.script("return document.body && document.body.dataset.state;")));
-    }
 
     private static Instant until(TestRealm r) {
         JsonNode v = r.settings().get("supportAccessUntil");
@@ -61,10 +32,10 @@ class SupportAccessUiIT {
     void aRealmAdminAllowsSupportForFourHoursSeesTheEndAndStopsIt() {
         TestRealm r = TestRealm.create("ui-support");
         r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
-        ui.open(pageUrl(r.name));
+        ui.open(SecurityPage.url(r.name));
         ui.visible("#kc-form-login");
         ui.signIn("boss", "boss-pw");
-        awaitReady();
+        SecurityPage.awaitReady(ui);
 
         assertThat(ui.visible("#support-card").getDomAttribute("data-support")).isEqualTo("off");
         assertThat(ui.find("#support-on").isDisplayed()).isFalse();
@@ -88,7 +59,7 @@ class SupportAccessUiIT {
 
         // a reload shows the same, from the server
         ui.driver.navigate().refresh();
-        awaitReady();
+        SecurityPage.awaitReady(ui);
         assertThat(ui.visible("#support-status").getText()).isEqualTo(status);
 
         new Select(ui.find("#lang-select")).selectByValue("ru");
@@ -110,10 +81,10 @@ class SupportAccessUiIT {
     void aCustomDurationAndAnOutOfRangeOneWithTheServersWords() {
         TestRealm r = TestRealm.create("ui-support-custom");
         r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
-        ui.open(pageUrl(r.name));
+        ui.open(SecurityPage.url(r.name));
         ui.visible("#kc-form-login");
         ui.signIn("boss", "boss-pw");
-        awaitReady();
+        SecurityPage.awaitReady(ui);
 
         assertThat(ui.find("#support-custom-amount").isEnabled()).as("only with Other:").isFalse();
         ui.click("label[for=support-custom]");

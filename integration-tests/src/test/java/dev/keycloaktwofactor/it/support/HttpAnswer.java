@@ -1,11 +1,11 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** A status and body as the server sent them. */
-record HttpAnswer(int status, String body) {
+public record HttpAnswer(int status, String body) {
 
-    JsonNode json() {
+    public JsonNode json() {
         return Json.parse(body);
     }
 

@@ -1,4 +1,4 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Keycloak's admin REST API over plain HTTP, as a script or the admin console calls it, with one bearer token. */
-final class AdminClient {
+public final class AdminClient {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -23,7 +23,7 @@ final class AdminClient {
     /** Only for the bootstrap admin: a new token when the old one expired (master tokens live 60 s). */
     private final java.util.function.Supplier<String> renew;
 
-    AdminClient(String baseUrl, String token) {
+    public AdminClient(String baseUrl, String token) {
         this(baseUrl, token, null);
     }
 
@@ -37,19 +37,19 @@ final class AdminClient {
      * The bootstrap admin of the master realm. Its token lives 60 s, less than some test classes (and a loaded
      * machine) take, so a 401 is answered once by signing in again: for this admin a 401 can only mean expiry.
      */
-    static AdminClient master(KeycloakServer kc) {
+    public static AdminClient master(KeycloakServer kc) {
         java.util.function.Supplier<String> signIn = () ->
                 passwordGrant(kc, "master", KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD).token;
         return new AdminClient(kc.baseUrl(), signIn.get(), signIn);
     }
 
     /** A user's token from {@code admin-cli} of their realm (direct grant: works only while that realm allows it). */
-    static AdminClient passwordGrant(KeycloakServer kc, String realm, String username, String password) {
+    public static AdminClient passwordGrant(KeycloakServer kc, String realm, String username, String password) {
         return passwordGrant(kc.baseUrl(), realm, username, password);
     }
 
     /** The same, from the server at {@code baseUrl} (a node of the cluster). */
-    static AdminClient passwordGrant(String baseUrl, String realm, String username, String password) {
+    public static AdminClient passwordGrant(String baseUrl, String realm, String username, String password) {
         HttpAnswer answer = tokenRequest(baseUrl, realm, Map.of("grant_type", "password", "client_id", "admin-cli",
                 "username", username, "password", password));
         if (answer.status() != 200) {
@@ -58,39 +58,39 @@ final class AdminClient {
         return new AdminClient(baseUrl, answer.json().get("access_token").asText());
     }
 
-    static HttpAnswer tokenRequest(KeycloakServer kc, String realm, Map<String, String> form) {
+    public static HttpAnswer tokenRequest(KeycloakServer kc, String realm, Map<String, String> form) {
         return tokenRequest(kc.baseUrl(), realm, form);
     }
 
-    static HttpAnswer tokenRequest(String baseUrl, String realm, Map<String, String> form) {
+    public static HttpAnswer tokenRequest(String baseUrl, String realm, Map<String, String> form) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(formEncode(form))).build());
     }
 
-    String token() {
+    public String token() {
         return token;
     }
 
     /** The same token, sent to another server (a token of one cluster node is good on the other). */
-    AdminClient at(String otherBaseUrl) {
+    public AdminClient at(String otherBaseUrl) {
         return new AdminClient(otherBaseUrl, token);
     }
 
-    HttpAnswer get(String path) {
+    public HttpAnswer get(String path) {
         return call(() -> request(path).GET().build());
     }
 
-    HttpAnswer delete(String path) {
+    public HttpAnswer delete(String path) {
         return call(() -> request(path).DELETE().build());
     }
 
-    HttpAnswer post(String path, Object body) {
+    public HttpAnswer post(String path, Object body) {
         return call(() -> request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : Json.write(body))).build());
     }
 
-    HttpAnswer put(String path, Object body) {
+    public HttpAnswer put(String path, Object body) {
         return call(() -> request(path).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))).build());
     }
@@ -105,7 +105,7 @@ final class AdminClient {
     }
 
     /** The answer's JSON, failing the test with the whole answer when the status is not 2xx. */
-    JsonNode ok(HttpAnswer answer) {
+    public JsonNode ok(HttpAnswer answer) {
         if (answer.status() / 100 != 2) {
             throw new AssertionError("Expected success, got " + answer);
         }
@@ -118,7 +118,7 @@ final class AdminClient {
                 .header("Authorization", "Bearer " + token).header("Accept", "application/json");
     }
 
-    static HttpAnswer send(HttpRequest request) {
+    public static HttpAnswer send(HttpRequest request) {
         try {
             HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return new HttpAnswer(r.statusCode(), r.body());
@@ -130,7 +130,7 @@ final class AdminClient {
         }
     }
 
-    static String formEncode(Map<String, String> form) {
+    public static String formEncode(Map<String, String> form) {
         return form.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));

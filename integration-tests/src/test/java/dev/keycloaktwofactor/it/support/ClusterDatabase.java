@@ -1,4 +1,4 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 
@@ -28,14 +28,14 @@ import java.util.concurrent.TimeUnit;
  * into a directory of their own and run through {@code setpriv} as the unprivileged user {@value #OS_USER}, created
  * with {@code useradd} if this machine lacks it. Another user runs them as itself.
  */
-final class ClusterDatabase implements AutoCloseable {
+public final class ClusterDatabase implements AutoCloseable {
 
-    static final String OS_USER = "twofactor-pg";
+    public static final String OS_USER = "twofactor-pg";
 
-    final String jdbcUrl;
-    final String user;
-    final String password;
-    final String description;
+    public final String jdbcUrl;
+    public final String user;
+    public final String password;
+    public final String description;
     private final Process server;
     private final Path dir;
     private final Runnable dropDatabase;
@@ -51,7 +51,7 @@ final class ClusterDatabase implements AutoCloseable {
         this.dropDatabase = dropDatabase;
     }
 
-    static ClusterDatabase start(Path logDir) throws IOException, InterruptedException {
+    public static ClusterDatabase start(Path logDir) throws IOException, InterruptedException {
         String url = System.getenv("TWOFACTOR_IT_JDBC_URL");
         if (url != null && !url.isBlank()) {
             return existing(url, envOr("TWOFACTOR_IT_JDBC_USER", "postgres"), envOr("TWOFACTOR_IT_JDBC_PASSWORD", ""));

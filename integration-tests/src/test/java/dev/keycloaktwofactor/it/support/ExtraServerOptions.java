@@ -1,4 +1,4 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,19 +9,19 @@ import java.util.List;
  * and a reverse proxy that Keycloak trusts at {@link #TRUSTED_PROXY} only, so that forwarded headers can be shown to
  * count from that proxy and from nowhere else; Keycloak's CIBA authentication channel goes to {@link CibaChannelStub}.
  */
-final class ExtraServerOptions {
+public final class ExtraServerOptions {
 
     /** The one loopback source address whose X-Forwarded-For Keycloak believes. */
-    static final String TRUSTED_PROXY = "127.0.0.3";
+    public static final String TRUSTED_PROXY = "127.0.0.3";
 
     /** Not the default 200: the address-cap test (SendCapsIT) then shows that the server option takes effect. */
-    static final int ADDRESS_CAP = 25;
+    public static final int ADDRESS_CAP = 25;
 
     /** Not the default "twofactor-support": the support tests then show that the server option takes effect. */
-    static final String SUPPORT_GROUP = "it-support-staff";
+    public static final String SUPPORT_GROUP = "it-support-staff";
 
     /** Seconds between the runs that end support access windows: short, so that a 1-minute window is seen to end. */
-    static final int SUPPORT_CHECK_SECONDS = 5;
+    public static final int SUPPORT_CHECK_SECONDS = 5;
 
     private static TwilioStub twilio;
     private static CibaChannelStub ciba;
@@ -29,7 +29,7 @@ final class ExtraServerOptions {
     private ExtraServerOptions() {
     }
 
-    static synchronized TwilioStub twilio() {
+    public static synchronized TwilioStub twilio() {
         if (twilio == null) {
             try {
                 twilio = TwilioStub.start();
@@ -41,7 +41,7 @@ final class ExtraServerOptions {
     }
 
     /** The authentication device that Keycloak's CIBA HTTP channel asks (CibaIT approves through the callback). */
-    static synchronized CibaChannelStub ciba() {
+    public static synchronized CibaChannelStub ciba() {
         if (ciba == null) {
             try {
                 ciba = CibaChannelStub.start();
@@ -52,7 +52,7 @@ final class ExtraServerOptions {
         return ciba;
     }
 
-    static List<String> get() {
+    public static List<String> get() {
         TwilioStub stub = twilio();
         return List.of(
                 "--spi-twofactor-sms--provider=twilio",

@@ -1,4 +1,4 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import dev.keycloaktwofactor.devtools.MailCatcher;
 
@@ -34,9 +34,9 @@ import java.util.function.UnaryOperator;
  * browsers send each request to node A or B as they choose ({@link #to(Node)}, {@link #alternating()}), with no
  * sticky sessions.
  */
-final class ClusterServer {
+public final class ClusterServer {
 
-    static final List<String> BUILD_OPTIONS = List.of(
+    public static final List<String> BUILD_OPTIONS = List.of(
             "--db=postgres",
             "--health-enabled=true",
             "--metrics-enabled=true",
@@ -44,25 +44,25 @@ final class ClusterServer {
 
     private static ClusterServer instance;
 
-    final Node a;
-    final Node b;
+    public final Node a;
+    public final Node b;
     private final int publicPort;
     private final MailCatcher mail;
     private final ClusterDatabase db;
     private final Path home;
     private final Path output;
-    final Duration startup;
+    public final Duration startup;
 
     /** One Keycloak process of the cluster. */
-    static final class Node {
-        final String name;
-        final int httpPort;
-        final int managementPort;
-        final int jgroupsPort;
-        final Path log;
+    public static final class Node {
+        public final String name;
+        public final int httpPort;
+        public final int managementPort;
+        public final int jgroupsPort;
+        public final Path log;
         private final Process process;
 
-        Node(String name, int httpPort, int managementPort, int jgroupsPort, Path log, Process process) {
+        public Node(String name, int httpPort, int managementPort, int jgroupsPort, Path log, Process process) {
             this.name = name;
             this.httpPort = httpPort;
             this.managementPort = managementPort;
@@ -71,15 +71,15 @@ final class ClusterServer {
             this.process = process;
         }
 
-        String baseUrl() {
+        public String baseUrl() {
             return "http://localhost:" + httpPort;
         }
 
-        String managementUrl() {
+        public String managementUrl() {
             return "http://localhost:" + managementPort;
         }
 
-        List<String> logLines() {
+        public List<String> logLines() {
             try {
                 return Files.readAllLines(log);
             } catch (IOException e) {
@@ -87,16 +87,16 @@ final class ClusterServer {
             }
         }
 
-        boolean isAlive() {
+        public boolean isAlive() {
             return process.isAlive();
         }
 
-        int exitValue() {
+        public int exitValue() {
             return process.exitValue();
         }
 
         /** SIGKILL, as a crashed machine or an OOM killer does it: no goodbye to the cluster. */
-        void kill() {
+        public void kill() {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             try {
@@ -106,7 +106,7 @@ final class ClusterServer {
             }
         }
 
-        void stop() {
+        public void stop() {
             if (!process.isAlive()) {
                 return;
             }
@@ -139,7 +139,7 @@ final class ClusterServer {
         this.startup = startup;
     }
 
-    static synchronized ClusterServer get() {
+    public static synchronized ClusterServer get() {
         if (instance == null) {
             try {
                 instance = start();
@@ -200,7 +200,7 @@ final class ClusterServer {
     }
 
     /** The command line of one node; {@code extra} comes last (a test may override an option). */
-    static List<String> nodeCommand(Path home, String name, int publicPort, int http, int management, int jgroups,
+    public static List<String> nodeCommand(Path home, String name, int publicPort, int http, int management, int jgroups,
                                     ClusterDatabase db, List<String> extra) {
         List<String> command = new ArrayList<>(List.of(
                 home.resolve("bin/kc.sh").toString(), "start", "--optimized",
@@ -241,7 +241,7 @@ final class ClusterServer {
     }
 
     /** Starts a third process with {@code extra} options on the same build and database, for start-up checks. */
-    Node startAnother(String name, List<String> extra) throws IOException {
+    public Node startAnother(String name, List<String> extra) throws IOException {
         return startNode(home, output, name, publicPort, db, extra);
     }
 
@@ -267,7 +267,7 @@ final class ClusterServer {
         }
     }
 
-    static void awaitReady(Node node) throws InterruptedException {
+    public static void awaitReady(Node node) throws InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create(node.managementUrl() + "/health/ready"))
                 .timeout(Duration.ofSeconds(5)).build();
@@ -290,12 +290,12 @@ final class ClusterServer {
     }
 
     /** Waits for a line of the node's log, reading it as it grows (no fixed sleep); returns the line. */
-    static String awaitLog(Node node, Duration timeout, Predicate<String> line) throws InterruptedException {
+    public static String awaitLog(Node node, Duration timeout, Predicate<String> line) throws InterruptedException {
         return awaitLog(node, timeout, 0, line);
     }
 
     /** The same, looking only at the lines after the first {@code skip} (those written before some event). */
-    static String awaitLog(Node node, Duration timeout, int skip, Predicate<String> line) throws InterruptedException {
+    public static String awaitLog(Node node, Duration timeout, int skip, Predicate<String> line) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             List<String> lines = node.logLines();
@@ -312,25 +312,25 @@ final class ClusterServer {
     }
 
     /** The address every node names in its pages and tokens (the load balancer's). */
-    String publicUrl() {
+    public String publicUrl() {
         return "http://localhost:" + publicPort;
     }
 
-    MailCatcher mail() {
+    public MailCatcher mail() {
         return mail;
     }
 
-    ClusterDatabase database() {
+    public ClusterDatabase database() {
         return db;
     }
 
     /** Sends every request for the public address to {@code node}. */
-    UnaryOperator<URI> to(Node node) {
+    public UnaryOperator<URI> to(Node node) {
         return uri -> retarget(uri, node);
     }
 
     /** Sends the requests for the public address to A and B in turn: no sticky sessions. */
-    UnaryOperator<URI> alternating() {
+    public UnaryOperator<URI> alternating() {
         AtomicInteger next = new AtomicInteger();
         return uri -> retarget(uri, next.getAndIncrement() % 2 == 0 ? a : b);
     }

@@ -1,4 +1,4 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.qrcode.QRCodeReader;
@@ -12,12 +12,12 @@ import java.io.ByteArrayInputStream;
 import java.util.Base64;
 
 /** Reads a QR code back from the image a page shows, as a phone camera would. */
-final class QrCode {
+public final class QrCode {
 
     private QrCode() {
     }
 
-    static String decode(Element img) {
+    public static String decode(Element img) {
         String src = img.attr("src");
         String prefix = "data:image/png;base64,";
         if (!src.startsWith(prefix)) {
@@ -26,7 +26,7 @@ final class QrCode {
         return decodePng(Base64.getDecoder().decode(src.substring(prefix.length()).trim()));
     }
 
-    static String decodePng(byte[] png) {
+    public static String decodePng(byte[] png) {
         try {
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
             BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));

@@ -1,5 +1,6 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support.ui;
 
+import dev.keycloaktwofactor.it.support.KeycloakServer;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -28,11 +29,11 @@ import java.util.stream.Stream;
  * explicitly, so Selenium Manager never looks for (or downloads) a browser or a driver. Without them the
  * browser tests are reported as skipped, with the reason.
  */
-final class UiBrowser implements AutoCloseable {
+public final class UiBrowser implements AutoCloseable {
 
-    static final Path CHROMIUM = Paths.get(System.getProperty("twofactor.chromium", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Paths.get(System.getProperty("twofactor.chromedriver", "/usr/bin/chromedriver"));
-    static final Duration WAIT = Duration.ofSeconds(20);
+    public static final Path CHROMIUM = Paths.get(System.getProperty("twofactor.chromium", "/usr/bin/chromium"));
+    public static final Path CHROMEDRIVER = Paths.get(System.getProperty("twofactor.chromedriver", "/usr/bin/chromedriver"));
+    public static final Duration WAIT = Duration.ofSeconds(20);
 
     /** Selenium's devtools bindings lag Debian's Chromium; we use only chromedriver's own CDP pass-through. */
     private static final List<java.util.logging.Logger> QUIET = List.of(
@@ -43,7 +44,7 @@ final class UiBrowser implements AutoCloseable {
         QUIET.forEach(l -> l.setLevel(java.util.logging.Level.SEVERE));
     }
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     private final Path profile;
 
     private UiBrowser(ChromeDriver driver, Path profile) {
@@ -51,14 +52,23 @@ final class UiBrowser implements AutoCloseable {
         this.profile = profile;
     }
 
-    static void assumeInstalled() {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
-                "No Chromium at " + CHROMIUM + " (Debian: apt-get install -y chromium chromium-driver): browser tests skipped");
-        Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER),
-                "No chromedriver at " + CHROMEDRIVER + " (Debian: apt-get install -y chromium-driver): browser tests skipped");
+    /** Why the browser tests cannot run here, or null when Chromium and chromedriver are both installed. */
+    public static String missing() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            return "No Chromium at " + CHROMIUM + " (Debian: apt-get install -y chromium chromium-driver): browser tests skipped";
+        }
+        if (!Files.isExecutable(CHROMEDRIVER)) {
+            return "No chromedriver at " + CHROMEDRIVER + " (Debian: apt-get install -y chromium-driver): browser tests skipped";
+        }
+        return null;
     }
 
-    static UiBrowser start() {
+    public static void assumeInstalled() {
+        String missing = missing();
+        Assumptions.assumeTrue(missing == null, missing);
+    }
+
+    public static UiBrowser start() {
         assumeInstalled();
         try {
             Path profile = Files.createTempDirectory("twofactor-chromium-");
@@ -88,27 +98,27 @@ final class UiBrowser implements AutoCloseable {
         }
     }
 
-    void open(String url) {
+    public void open(String url) {
         driver.get(url);
     }
 
-    String url() {
+    public String url() {
         return driver.getCurrentUrl();
     }
 
-    WebElement find(String css) {
+    public WebElement find(String css) {
         return driver.findElement(By.cssSelector(css));
     }
 
-    List<WebElement> findAll(String css) {
+    public List<WebElement> findAll(String css) {
         return driver.findElements(By.cssSelector(css));
     }
 
-    boolean present(String css) {
+    public boolean present(String css) {
         return !driver.findElements(By.cssSelector(css)).isEmpty();
     }
 
-    <T> T until(String what, ExpectedCondition<T> condition) {
+    public <T> T until(String what, ExpectedCondition<T> condition) {
         // pages navigate under the test's feet (login redirects): a vanished element is just "not yet"
         return new WebDriverWait(driver, WAIT).withMessage(what)
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
@@ -116,18 +126,18 @@ final class UiBrowser implements AutoCloseable {
                 .until(condition);
     }
 
-    WebElement visible(String css) {
+    public WebElement visible(String css) {
         return until("visible: " + css, d -> {
             List<WebElement> all = d.findElements(By.cssSelector(css));
             return all.stream().filter(WebElement::isDisplayed).findFirst().orElse(null);
         });
     }
 
-    void awaitUrlStartingWith(String prefix) {
+    public void awaitUrlStartingWith(String prefix) {
         until("navigation to " + prefix, d -> d.getCurrentUrl().startsWith(prefix));
     }
 
-    void type(String css, String text) {
+    public void type(String css, String text) {
         // a field replaced under the test's feet (a re-rendered page) is found again rather than failing the test
         until("typed into " + css, d -> {
             WebElement input = visible(css);
@@ -137,34 +147,34 @@ final class UiBrowser implements AutoCloseable {
         });
     }
 
-    void click(String css) {
+    public void click(String css) {
         visible(css).click();
     }
 
-    Object script(String js, Object... args) {
+    public Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
     }
 
     /** A browser as new: no cookies, no storage of the Keycloak origin. */
-    void forgetEverything() {
+    public void forgetEverything() {
         driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
         driver.executeCdpCommand("Storage.clearDataForOrigin", Map.of(
                 "origin", KeycloakServer.get().baseUrl(), "storageTypes", "all"));
     }
 
     /** Keycloak's login form (keycloak.v2 and the legacy theme share these ids). */
-    void signIn(String username, String password) {
+    public void signIn(String username, String password) {
         type("#username", username);
         type("#password", password);
         click("#kc-login");
     }
 
-    void size(int width, int height) {
+    public void size(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }
 
     /** A PNG of the whole page (beyond the window's height), in integration-tests/target/screenshots/{name}.png. */
-    Path screenshot(String name) {
+    public Path screenshot(String name) {
         Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
         @SuppressWarnings("unchecked")
         Map<String, Object> content = (Map<String, Object>) metrics.get("cssContentSize");
@@ -177,7 +187,7 @@ final class UiBrowser implements AutoCloseable {
     }
 
     /** A PNG of what is on screen now (for modal dialogs, which stay in the viewport). */
-    Path viewport(String name) {
+    public Path viewport(String name) {
         return capture(name, null);
     }
 
@@ -193,7 +203,7 @@ final class UiBrowser implements AutoCloseable {
     }
 
     /** A phone-sized screen (390 x 844 CSS pixels, 2x, touch) until {@link #desktop()}. */
-    void phone() {
+    public void phone() {
         driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
                 "width", 390, "height", 844, "deviceScaleFactor", 2, "mobile", true));
         settle();
@@ -209,20 +219,20 @@ final class UiBrowser implements AutoCloseable {
                         + " requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 150)));");
     }
 
-    void desktop() {
+    public void desktop() {
         driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         size(1280, 900);
         settle();
     }
 
     /** A PNG of one element (a card, a table), scrolled into view first. */
-    Path element(String name, String css) {
+    public Path element(String name, String css) {
         WebElement el = visible(css);
         script("arguments[0].scrollIntoView({block: 'start'});", el);
         return save(name, el.getScreenshotAs(OutputType.BYTES));
     }
 
-    static Path save(String name, byte[] png) {
+    public static Path save(String name, byte[] png) {
         try {
             Path dir = Paths.get(System.getProperty("twofactor.it.output", "target"))
                     .resolve(System.getProperty("twofactor.it.screenshots", "screenshots"));
@@ -239,7 +249,7 @@ final class UiBrowser implements AutoCloseable {
      * The browser console since the last call: script errors and Content-Security-Policy violations fail the test
      * (a page that breaks its own CSP would silently lose a script or a style).
      */
-    void assertNoConsoleErrors() {
+    public void assertNoConsoleErrors() {
         List<String> bad = driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue())
                 .map(e -> e.getLevel() + " " + e.getMessage())
@@ -252,7 +262,7 @@ final class UiBrowser implements AutoCloseable {
     private static final String AXE_SOURCE = readResource("/axe/axe.min.js");
 
     /** The rules the suite holds our pages to: WCAG 2.0 and 2.1, levels A and AA. */
-    static final List<String> WCAG_21_AA = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa");
+    public static final List<String> WCAG_21_AA = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa");
 
     private static String readResource(String name) {
         try (var in = UiBrowser.class.getResourceAsStream(name)) {
@@ -271,7 +281,7 @@ final class UiBrowser implements AutoCloseable {
      * that we cannot reach (keycloak.v2's username field is tied to its label by twofactor-username.ftl). Injects axe
      * into the page first.
      */
-    List<String> axeViolations() {
+    public List<String> axeViolations() {
         if (!Boolean.TRUE.equals(script("return typeof window.axe === 'object';"))) {
             script(AXE_SOURCE);
         }
@@ -291,7 +301,7 @@ final class UiBrowser implements AutoCloseable {
      * No WCAG 2.1 A/AA violation on the page as it is now, at 1280 px and at a phone's 390 px (ends at 1280 px,
      * a dialog left open).
      */
-    void assertAccessible(String state) {
+    public void assertAccessible(String state) {
         desktop();
         List<String> wide = axeViolations();
         phone();
@@ -304,7 +314,7 @@ final class UiBrowser implements AutoCloseable {
     /**
      * The contrast ratio (WCAG 2.1) of an element's text colour against the first opaque background behind it.
      */
-    double contrast(String css) {
+    public double contrast(String css) {
         Object ratio = script("const e = document.querySelector(arguments[0]);"
                 + " const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);"
                 + " const lum = ([r, g, b]) => [r, g, b].map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4))"
@@ -316,7 +326,7 @@ final class UiBrowser implements AutoCloseable {
         return ((Number) ratio).doubleValue();
     }
 
-    void sleep(long millis) {
+    public void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

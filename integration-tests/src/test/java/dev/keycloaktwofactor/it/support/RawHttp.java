@@ -1,4 +1,4 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,31 +15,31 @@ import java.util.Map;
  * One HTTP/1.0 request from a chosen loopback source address (127.0.0.2, say): the JDK's HttpClient cannot bind
  * its local address, and the allowlist is about where a request comes from.
  */
-final class RawHttp {
+public final class RawHttp {
 
     private RawHttp() {
     }
 
     /** An answer with its headers (names lower-cased), for following redirects and cookies by hand. */
-    record Answer(int status, Map<String, java.util.List<String>> headers, String body) {
-        String header(String name) {
+    public record Answer(int status, Map<String, java.util.List<String>> headers, String body) {
+        public String header(String name) {
             java.util.List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
             return values == null || values.isEmpty() ? null : values.get(0);
         }
 
         /** "name=value" of each Set-Cookie, for a Cookie header. */
-        java.util.List<String> cookies() {
+        public java.util.List<String> cookies() {
             return headers.getOrDefault("set-cookie", java.util.List.of()).stream()
                     .map(c -> c.split(";", 2)[0]).toList();
         }
     }
 
-    static HttpAnswer request(String sourceAddress, String method, String url, Map<String, String> headers, String body) {
+    public static HttpAnswer request(String sourceAddress, String method, String url, Map<String, String> headers, String body) {
         Answer a = exchange(sourceAddress, method, url, headers, body);
         return new HttpAnswer(a.status(), a.body());
     }
 
-    static Answer exchange(String sourceAddress, String method, String url, Map<String, String> headers, String body) {
+    public static Answer exchange(String sourceAddress, String method, String url, Map<String, String> headers, String body) {
         URI uri = URI.create(url);
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(sourceAddress), 0));

@@ -1,17 +1,17 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import org.jsoup.nodes.Element;
 
 import java.time.Duration;
 
 /** What the code page's small script does: ask the page's delivery-state URL how the send went. */
-final class DeliveryPoll {
+public final class DeliveryPoll {
 
     private DeliveryPoll() {
     }
 
     /** The page's poll URL (present while its send is pending). */
-    static String url(Browser.Page page) {
+    public static String url(Browser.Page page) {
         Element alert = page.doc().selectFirst("#twofactor-delivery-failed[data-status-url]");
         if (alert == null) {
             throw new AssertionError("No pending delivery on " + page);
@@ -19,7 +19,7 @@ final class DeliveryPoll {
         return alert.absUrl("data-status-url");
     }
 
-    static String state(Browser b, String url) {
+    public static String state(Browser b, String url) {
         Browser.Page answer = b.open(url);
         if (answer.status() != 200) {
             throw new AssertionError("Delivery state answered " + answer.status() + ": " + answer.body());
@@ -28,7 +28,7 @@ final class DeliveryPoll {
     }
 
     /** Polls until the state is {@code expected}, as the page does; fails on another final state or after {@code timeout}. */
-    static void await(Browser b, Browser.Page page, String expected, Duration timeout) {
+    public static void await(Browser b, Browser.Page page, String expected, Duration timeout) {
         String url = url(page);
         long deadline = System.nanoTime() + timeout.toNanos();
         String state = null;

@@ -1,4 +1,4 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -13,20 +13,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A fresh realm per test class, made through the admin REST API the way an admin would: an OIDC client to sign in
  * to, SMTP pointed at the suite's mail catcher, brute-force protection on, and users added on demand.
  */
-final class TestRealm {
+public final class TestRealm {
 
-    static final String CLIENT_ID = "twofactor-it";
-    static final String REDIRECT_URI = "http://localhost/it-callback";
+    public static final String CLIENT_ID = "twofactor-it";
+    public static final String REDIRECT_URI = "http://localhost/it-callback";
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     /** The suite's one server; null for a realm on the cluster. */
-    final KeycloakServer kc;
-    final AdminClient admin;
-    final String name;
+    public final KeycloakServer kc;
+    public final AdminClient admin;
+    public final String name;
     /** Where the browser starts its login (the server, or the cluster's public address). */
-    final String frontUrl;
+    public final String frontUrl;
     /** Where the application's own calls go (token, userinfo): the server, or one node of the cluster. */
-    final String backUrl;
+    public final String backUrl;
     private final dev.keycloaktwofactor.devtools.MailCatcher mail;
 
     private TestRealm(KeycloakServer kc, AdminClient admin, String name) {
@@ -43,7 +43,7 @@ final class TestRealm {
         this.mail = mail;
     }
 
-    static TestRealm create(String prefix) {
+    public static TestRealm create(String prefix) {
         KeycloakServer kc = KeycloakServer.get();
         AdminClient admin = AdminClient.master(kc);
         String name = newName(prefix);
@@ -55,7 +55,7 @@ final class TestRealm {
      * A fresh realm on a cluster, made through node {@code adminNode}; browsers start at {@code frontUrl} (the
      * public address), the application's calls go to {@code backUrl}.
      */
-    static TestRealm onCluster(String prefix, String frontUrl, String adminNode, dev.keycloaktwofactor.devtools.MailCatcher mail) {
+    public static TestRealm onCluster(String prefix, String frontUrl, String adminNode, dev.keycloaktwofactor.devtools.MailCatcher mail) {
         AdminClient admin = AdminClient.passwordGrant(adminNode, "master", KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
         String name = newName(prefix);
         admin.ok(admin.post("", realmRepresentation(name, mail.smtpPort())));
@@ -63,11 +63,11 @@ final class TestRealm {
     }
 
     /** The same realm, with the admin's and the application's calls going to {@code nodeUrl} instead. */
-    TestRealm via(String nodeUrl) {
+    public TestRealm via(String nodeUrl) {
         return new TestRealm(kc, admin.at(nodeUrl), name, frontUrl, nodeUrl, mail);
     }
 
-    dev.keycloaktwofactor.devtools.MailCatcher mail() {
+    public dev.keycloaktwofactor.devtools.MailCatcher mail() {
         return mail;
     }
 
@@ -100,7 +100,7 @@ final class TestRealm {
      * Keycloak's brute-force state of a user once it has counted {@code failures} failures: the protector records
      * them on a background executor, so a read right after the answer may not show the last one yet.
      */
-    com.fasterxml.jackson.databind.JsonNode bruteForceStatus(String userId, int failures) {
+    public com.fasterxml.jackson.databind.JsonNode bruteForceStatus(String userId, int failures) {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
         while (true) {
             com.fasterxml.jackson.databind.JsonNode status = admin.ok(admin.get("/" + name + "/attack-detection/brute-force/users/" + userId));
@@ -117,7 +117,7 @@ final class TestRealm {
     }
 
     /** A new realm with SMS activated (as a master-realm admin does) and the method "sms" plus {@code settings}. */
-    static TestRealm withSms(String prefix, Map<String, Object> settings) {
+    public static TestRealm withSms(String prefix, Map<String, Object> settings) {
         TestRealm r = create(prefix);
         r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", true)));
         Map<String, Object> s = new LinkedHashMap<>(settings);
@@ -127,12 +127,12 @@ final class TestRealm {
     }
 
     /** Stores login events (LOGIN, LOGIN_ERROR), so that a test can read what the server recorded. */
-    void recordLoginEvents() {
+    public void recordLoginEvents() {
         admin.ok(admin.put("/" + name, Map.of("eventsEnabled", true, "enabledEventTypes", List.of("LOGIN", "LOGIN_ERROR"))));
     }
 
     /** Adds an enabled user with a verified email and returns their id. */
-    String addUser(String username, String password) {
+    public String addUser(String username, String password) {
         Map<String, Object> user = new LinkedHashMap<>();
         user.put("username", username);
         user.put("enabled", true);
@@ -149,37 +149,37 @@ final class TestRealm {
     }
 
     /** Each realm's users have their own addresses, so that one realm's mail never answers another test. */
-    String email(String username) {
+    public String email(String username) {
         return username + "@" + name + ".example.test";
     }
 
     /** Gives a user the realm-management roles of a realm administrator. */
-    void makeRealmAdmin(String userId) {
+    public void makeRealmAdmin(String userId) {
         JsonNode clients = admin.ok(admin.get("/" + name + "/clients?clientId=realm-management"));
         String rm = clients.get(0).get("id").asText();
         JsonNode role = admin.ok(admin.get("/" + name + "/clients/" + rm + "/roles/realm-admin"));
         admin.ok(admin.post("/" + name + "/users/" + userId + "/role-mappings/clients/" + rm, List.of(role)));
     }
 
-    HttpAnswer putSettings(AdminClient as, Map<String, Object> settings) {
+    public HttpAnswer putSettings(AdminClient as, Map<String, Object> settings) {
         return as.put("/" + name + "/twofactor/settings", settings);
     }
 
-    JsonNode settings() {
+    public JsonNode settings() {
         return admin.ok(admin.get("/" + name + "/twofactor/settings"));
     }
 
-    Browser browser() {
+    public Browser browser() {
         return new Browser(REDIRECT_URI);
     }
 
-    String authUrl() {
+    public String authUrl() {
         return frontUrl + "/realms/" + name + "/protocol/openid-connect/auth?client_id=" + CLIENT_ID
                 + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8);
     }
 
     /** Opens the login page and submits username and password; returns whatever comes next. */
-    Browser.Page signIn(Browser browser, String username, String password) {
+    public Browser.Page signIn(Browser browser, String username, String password) {
         Browser.Page login = browser.open(authUrl());
         if (login.doc().selectFirst("form#kc-form-login") == null) {
             throw new AssertionError("Expected the login form, got " + login);
@@ -188,7 +188,7 @@ final class TestRealm {
     }
 
     /** Trades the code the client received for tokens, as the application would. */
-    JsonNode exchange(Browser.Page redirect) {
+    public JsonNode exchange(Browser.Page redirect) {
         String code = redirect.queryParam("code");
         if (code == null) {
             throw new AssertionError("No authorization code in " + redirect);
@@ -201,18 +201,18 @@ final class TestRealm {
         return answer.json();
     }
 
-    HttpAnswer directGrant(String username, String password) {
+    public HttpAnswer directGrant(String username, String password) {
         return AdminClient.tokenRequest(backUrl, name, Map.of("grant_type", "password", "client_id", CLIENT_ID,
                 "username", username, "password", password, "scope", "openid"));
     }
 
-    HttpAnswer userinfo(String accessToken) {
+    public HttpAnswer userinfo(String accessToken) {
         return AdminClient.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                         backUrl + "/realms/" + name + "/protocol/openid-connect/userinfo"))
                 .header("Authorization", "Bearer " + accessToken).GET().build());
     }
 
-    HttpAnswer refresh(String refreshToken) {
+    public HttpAnswer refresh(String refreshToken) {
         return AdminClient.tokenRequest(backUrl, name, Map.of("grant_type", "refresh_token", "client_id", CLIENT_ID,
                 "refresh_token", refreshToken));
     }

@@ -1,4 +1,4 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -26,23 +26,23 @@ import java.util.regex.Pattern;
  * injects faults by the last digits of the destination number: ...0400 gets a 400, ...0500 a 500, ...0999
  * no answer before the client's read timeout; {@link #rejectCredentials} makes every request a 401.
  */
-final class TwilioStub implements AutoCloseable {
+public final class TwilioStub implements AutoCloseable {
 
-    static final String ACCOUNT_SID = "AC00000000000000000000000000000001";
-    static final String AUTH_TOKEN = "stub-auth-token-not-a-secret";
-    static final String FROM = "+15005550006";
+    public static final String ACCOUNT_SID = "AC00000000000000000000000000000001";
+    public static final String AUTH_TOKEN = "stub-auth-token-not-a-secret";
+    public static final String FROM = "+15005550006";
 
-    record Received(String method, String path, String authorization, Map<String, String> form) {
-        String to() {
+    public record Received(String method, String path, String authorization, Map<String, String> form) {
+        public String to() {
             return form.get("To");
         }
 
-        String body() {
+        public String body() {
             return form.get("Body");
         }
 
         /** The code in the text, as a person reads it off their phone. */
-        String code() {
+        public String code() {
             java.util.regex.Matcher m = CODE.matcher(body());
             if (!m.find()) {
                 throw new AssertionError("No code in the text: " + body());
@@ -57,17 +57,17 @@ final class TwilioStub implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
-    volatile boolean rejectCredentials;
+    public volatile boolean rejectCredentials;
     /** Every answer comes this much later (a slow gateway; beyond the client's read timeout, a timeout). */
-    volatile long delayMillis;
+    public volatile long delayMillis;
     /** When not 0, every send is answered with this status (a gateway that fails), until set back. */
-    volatile int failWith;
+    public volatile int failWith;
 
     private TwilioStub(HttpServer server) {
         this.server = server;
     }
 
-    static TwilioStub start() throws IOException {
+    public static TwilioStub start() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         TwilioStub stub = new TwilioStub(server);
         server.createContext("/", stub::handle);
@@ -76,19 +76,19 @@ final class TwilioStub implements AutoCloseable {
         return stub;
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return new ArrayList<>(received);
     }
 
-    List<Received> to(String number) {
+    public List<Received> to(String number) {
         return received.stream().filter(r -> number.equals(r.to())).toList();
     }
 
-    Received awaitTo(String number, int countBefore, Duration timeout) {
+    public Received awaitTo(String number, int countBefore, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             List<Received> sent = to(number);

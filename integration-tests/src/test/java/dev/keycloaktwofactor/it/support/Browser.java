@@ -1,4 +1,4 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -17,7 +17,7 @@ import java.util.Map;
  * What a browser does with Keycloak's login pages, over plain HTTP: cookies, redirects, and form posts with the
  * fields the page really has. It stops following redirects at the client's redirect URI, where the code arrives.
  */
-final class Browser {
+public final class Browser {
 
     private final HttpClient http;
     private final String stopAt;
@@ -25,7 +25,7 @@ final class Browser {
     /** Where each request really goes (the cluster tests pick a node per request); the identity otherwise. */
     private volatile java.util.function.UnaryOperator<URI> route;
 
-    Browser(String stopAt) {
+    public Browser(String stopAt) {
         this(stopAt, new LoopbackCookies(), java.util.function.UnaryOperator.identity());
     }
 
@@ -40,18 +40,18 @@ final class Browser {
                 .build();
     }
 
-    record Page(int status, URI url, String body, URI redirect) {
+    public record Page(int status, URI url, String body, URI redirect) {
 
-        Document doc() {
+        public Document doc() {
             return Jsoup.parse(body, url.toString());
         }
 
         /** True once the login is over and the browser was sent back to the application. */
-        boolean isRedirectToClient() {
+        public boolean isRedirectToClient() {
             return redirect != null;
         }
 
-        String queryParam(String name) {
+        public String queryParam(String name) {
             String query = redirect == null ? null : redirect.getRawQuery();
             if (query == null) {
                 return null;
@@ -72,7 +72,7 @@ final class Browser {
     }
 
     /** Another tab or a replayed request: the same cookies as now, going their own way from here. */
-    Browser fork() {
+    public Browser fork() {
         return new Browser(stopAt, cookies.copy(), route);
     }
 
@@ -80,7 +80,7 @@ final class Browser {
      * From now on each request goes where {@code route} sends its URL (pages and redirects keep naming the URL the
      * server wrote); returns this browser.
      */
-    Browser routed(java.util.function.UnaryOperator<URI> route) {
+    public Browser routed(java.util.function.UnaryOperator<URI> route) {
         this.route = route;
         return this;
     }
@@ -89,7 +89,7 @@ final class Browser {
      * {@code n} posts at once, each from its own tab (a fork of this browser, as a double click or a replay would
      * send it); {@code post} gets the tab and the post's index. Returns the pages in the order of the posts.
      */
-    java.util.List<Page> inParallel(int n, java.util.function.BiFunction<Browser, Integer, Page> post) {
+    public java.util.List<Page> inParallel(int n, java.util.function.BiFunction<Browser, Integer, Page> post) {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
         try {
             java.util.List<java.util.concurrent.Future<Page>> posts = new java.util.ArrayList<>();
@@ -114,20 +114,20 @@ final class Browser {
     }
 
     /** The Cookie header this browser would send to {@code url}. */
-    String cookieHeader(String url) {
+    public String cookieHeader(String url) {
         return String.join("; ", cookies.get(URI.create(url), Map.of()).getOrDefault("Cookie", java.util.List.of()));
     }
 
-    java.util.Set<String> cookieNames() {
+    public java.util.Set<String> cookieNames() {
         return cookies.names();
     }
 
-    Page open(String url) {
+    public Page open(String url) {
         return follow(HttpRequest.newBuilder(URI.create(url)).GET().build());
     }
 
     /** Submits the page's form {@code formSelector} with its own fields, {@code fields} overriding or adding. */
-    Page submit(Page page, String formSelector, Map<String, String> fields) {
+    public Page submit(Page page, String formSelector, Map<String, String> fields) {
         Element form = page.doc().selectFirst(formSelector);
         if (form == null) {
             throw new AssertionError("No form " + formSelector + " on " + page);
@@ -147,7 +147,7 @@ final class Browser {
         return post(form.absUrl("action"), data);
     }
 
-    Page post(String url, Map<String, String> data) {
+    public Page post(String url, Map<String, String> data) {
         return follow(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(AdminClient.formEncode(data))).build());

@@ -1,4 +1,4 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import java.net.CookieHandler;
 import java.net.HttpCookie;
@@ -12,18 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * A browser's cookie jar for a server on localhost. Keycloak marks its cookies {@code Secure}; browsers treat
  * http://localhost as a secure context and send them, while the JDK's CookieManager would not.
  */
-final class LoopbackCookies extends CookieHandler {
+public final class LoopbackCookies extends CookieHandler {
 
     private final Map<String, HttpCookie> jar = new ConcurrentHashMap<>();
 
-    LoopbackCookies copy() {
+    public LoopbackCookies copy() {
         LoopbackCookies copy = new LoopbackCookies();
         copy.jar.putAll(jar);
         return copy;
     }
 
     /** The names of the cookies held now (expired ones dropped). */
-    java.util.Set<String> names() {
+    public java.util.Set<String> names() {
         jar.values().removeIf(HttpCookie::hasExpired);
         java.util.Set<String> names = new java.util.TreeSet<>();
         jar.values().forEach(c -> names.add(c.getName()));

@@ -1,4 +1,4 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,10 +14,10 @@ import java.util.concurrent.Executors;
  * its greeting for {@link #delayMillis} (the whole SMTP conversation then takes at least that long, as with a relay
  * far away or busy), or, while {@link #down}, drops every connection at once (a relay that is down).
  */
-final class SlowSmtp implements AutoCloseable {
+public final class SlowSmtp implements AutoCloseable {
 
-    volatile long delayMillis;
-    volatile boolean down;
+    public volatile long delayMillis;
+    public volatile boolean down;
 
     private final ServerSocket listener;
     private final int targetPort;
@@ -33,13 +33,13 @@ final class SlowSmtp implements AutoCloseable {
     }
 
     /** A proxy on a free loopback port in front of the SMTP server on {@code targetPort}. */
-    static SlowSmtp before(int targetPort) throws IOException {
+    public static SlowSmtp before(int targetPort) throws IOException {
         SlowSmtp proxy = new SlowSmtp(new ServerSocket(0, 100, InetAddress.getByName("127.0.0.1")), targetPort);
         proxy.threads.submit(proxy::acceptLoop);
         return proxy;
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 

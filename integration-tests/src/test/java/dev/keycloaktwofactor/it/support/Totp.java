@@ -1,4 +1,4 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -14,9 +14,9 @@ import java.util.Map;
  * An authenticator app, written from RFC 6238 / RFC 4226 and independent of Keycloak's code: it reads an
  * {@code otpauth://} URI as a phone app would and computes the codes the server must accept.
  */
-record Totp(String label, byte[] key, String algorithm, int digits, int period, String issuer) {
+public record Totp(String label, byte[] key, String algorithm, int digits, int period, String issuer) {
 
-    static Totp fromUri(String uri) {
+    public static Totp fromUri(String uri) {
         URI u = URI.create(uri);
         if (!"otpauth".equals(u.getScheme()) || !"totp".equals(u.getHost())) {
             throw new IllegalArgumentException("Not an otpauth://totp URI: " + uri);
@@ -32,20 +32,20 @@ record Totp(String label, byte[] key, String algorithm, int digits, int period, 
                 q.get("issuer"));
     }
 
-    String codeAt(long epochSeconds) {
+    public String codeAt(long epochSeconds) {
         return code(key, epochSeconds / period, digits, algorithm);
     }
 
-    String now() {
+    public String now() {
         return codeAt(System.currentTimeMillis() / 1000);
     }
 
     /** The code of the next time step: still inside the server's look-ahead window, and not yet spent. */
-    String next() {
+    public String next() {
         return codeAt(System.currentTimeMillis() / 1000 + period);
     }
 
-    static String code(byte[] key, long counter, int digits, String algorithm) {
+    public static String code(byte[] key, long counter, int digits, String algorithm) {
         try {
             Mac mac = Mac.getInstance(algorithm);
             mac.init(new SecretKeySpec(key, "RAW"));
@@ -60,7 +60,7 @@ record Totp(String label, byte[] key, String algorithm, int digits, int period, 
         }
     }
 
-    static byte[] base32(String text) {
+    public static byte[] base32(String text) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         String s = text.replace("=", "").replace(" ", "").toUpperCase(Locale.ROOT);
         ByteBuffer out = ByteBuffer.allocate(s.length() * 5 / 8);

@@ -1,4 +1,4 @@
-package dev.keycloaktwofactor.it;
+package dev.keycloaktwofactor.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -17,9 +17,9 @@ import java.util.concurrent.Executors;
  * "please ask this user" request with 201 and records it; the test then approves (or not) through Keycloak's callback
  * endpoint with the bearer token the request carried, as the device would.
  */
-final class CibaChannelStub {
+public final class CibaChannelStub {
 
-    record Asked(String loginHint, String bearer) {
+    public record Asked(String loginHint, String bearer) {
     }
 
     private final HttpServer server;
@@ -29,7 +29,7 @@ final class CibaChannelStub {
         this.server = server;
     }
 
-    static CibaChannelStub start() throws IOException {
+    public static CibaChannelStub start() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         CibaChannelStub stub = new CibaChannelStub(server);
         server.createContext("/", stub::handle);
@@ -38,12 +38,12 @@ final class CibaChannelStub {
         return stub;
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/ciba/ask";
     }
 
     /** The requests that asked {@code username}'s device, oldest first. */
-    List<Asked> askedFor(String username) {
+    public List<Asked> askedFor(String username) {
         return asked.stream().filter(a -> username.equals(a.loginHint())).toList();
     }
 
