@@ -52,7 +52,7 @@ class SmsAvailabilityIT {
         assertThat(confirmPhoneOffered(r, r.exchange(signedIn).get("access_token").asText()))
                 .as("the account console offers no phone confirmation").isFalse();
 
-        int before = twilio.received().size();
+        int before = twilio.settledCount();
         Browser.Page page = b.open(r.authUrl() + "&kc_action=twofactor-confirm-phone");
         assertThat(page.doc().text()).as(page.toString()).contains(UNAVAILABLE);
         assertThat(page.doc().selectFirst(PhonePage.FIELD)).isNull();
@@ -78,7 +78,7 @@ class SmsAvailabilityIT {
         String phone = "+14155550161";
         Browser.Page codePage = PhonePage.send(b, enter, phone);
         twilio.awaitTo(phone, 0, Duration.ofSeconds(10));
-        int before = twilio.received().size();
+        int before = twilio.settledCount();
 
         r.admin.ok(r.putSettings(r.admin, Map.of("smsActivated", false)));
         Thread.sleep(1200);

@@ -80,6 +80,33 @@ public final class TwilioStub implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /**
+     * How many texts the stub has received once no new one arrived for a second (at most 20 s): texts go out after
+     * the page answers (issue 17), so an earlier test's send may still be on its way. Tests that assert "nothing
+     * more reached the gateway" count from here.
+     */
+    public int settledCount() {
+        long end = System.currentTimeMillis() + 20_000;
+        int seen = received.size();
+        long quietSince = System.currentTimeMillis();
+        while (System.currentTimeMillis() < end) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            int now = received.size();
+            if (now != seen) {
+                seen = now;
+                quietSince = System.currentTimeMillis();
+            } else if (System.currentTimeMillis() - quietSince >= 1000) {
+                break;
+            }
+        }
+        return seen;
+    }
+
     public List<Received> received() {
         return new ArrayList<>(received);
     }
