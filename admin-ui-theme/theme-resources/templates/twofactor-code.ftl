@@ -47,6 +47,8 @@
             /* no fading: small text keeps the page's full text colour (4.5:1 at least, axe) */
             .twofactor-hint { margin: 0.75rem 0 0 0; font-size: 0.875em; }
             <#if !tfPf5>.twofactor-hint { color: #151515; }</#if>
+            <#-- the theme's alert class sets display, which would show a [hidden] alert: hidden must win -->
+            #twofactor-delivery-failed[hidden] { display: none !important; }
             <#if !tfPf5>#twofactor-delivery-failed, #twofactor-delivery-failed p { color: #151515; }</#if>
             .twofactor-actions { display: flex; flex-direction: column; gap: 0.75rem; }
             .twofactor-actions > * { width: 100%; margin: 0; }

@@ -163,6 +163,8 @@ class LoginPagesUiIT {
         assertThat(resend.isEnabled()).as("resend disabled while waiting").isFalse();
         String first = resend.getText();
         assertThat(first).matches("Send again in [1-3] s");
+        assertThat(ui.find("#twofactor-delivery-failed").isDisplayed())
+                .as("no failure alert on the screen while the send is pending or done").isFalse();
         ui.screenshot("login-code-email");
         ui.phone();
         assertThat(((Number) ui.script("return document.documentElement.scrollWidth;")).intValue())
@@ -177,6 +179,7 @@ class LoginPagesUiIT {
         assertThat(seconds).as("enabled after the server's wait").isBetween(wait - 1.2, wait + 1.5);
         assertThat(resend.getText()).isEqualTo("Send again");
         assertThat(ui.find("#twofactor-resend-status").getAttribute("textContent")).isNotBlank();
+        assertThat(ui.find("#twofactor-delivery-failed").isDisplayed()).as("the code was sent: no failure alert").isFalse();
         ui.screenshot("login-code-email-resend-ready");
         ui.assertAccessible("email code page, resend ready");
         assertUsernameLabelled();
@@ -472,6 +475,7 @@ class LoginPagesUiIT {
         WebElement code = ui.visible(CodePage.FIELD);
         assertThat(ui.driver.getPageSource()).as("the legacy theme is in use").contains("/login/keycloak/");
         assertThat(ui.find("button[name=resend]").isEnabled()).isFalse();
+        assertThat(ui.find("#twofactor-delivery-failed").isDisplayed()).as("no failure alert under the legacy theme").isFalse();
         ui.screenshot("legacy-theme-code-page");
         ui.assertAccessible("legacy theme: email code page");
 
