@@ -29,9 +29,6 @@ public interface CodeChannel {
     default void describeMissingDestination(CodeStep step, org.keycloak.forms.login.LoginFormsProvider page) {
     }
 
-    /** Message key of the page shown when delivery failed. */
-    String deliveryFailedMessage();
-
     /** @throws CodeDeliveryException when the message did not go out */
     void deliver(KeycloakSession session, RealmModel realm, UserModel user, String destination, String code,
                  CodePurpose purpose, TwoFactorSettings settings) throws CodeDeliveryException;

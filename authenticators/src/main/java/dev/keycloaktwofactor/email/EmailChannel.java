@@ -49,11 +49,6 @@ public class EmailChannel implements CodeChannel {
     }
 
     @Override
-    public String deliveryFailedMessage() {
-        return "twofactorEmailFailed";
-    }
-
-    @Override
     public void deliver(KeycloakSession session, RealmModel realm, UserModel user, String destination, String code,
                         CodePurpose purpose, TwoFactorSettings settings) throws CodeDeliveryException {
         String realmName = realm.getDisplayName() == null || realm.getDisplayName().isBlank() ? realm.getName() : realm.getDisplayName();

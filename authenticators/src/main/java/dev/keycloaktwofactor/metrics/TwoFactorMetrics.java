@@ -126,11 +126,6 @@ public final class TwoFactorMetrics {
         }
 
         @Override
-        public String deliveryFailedMessage() {
-            return channel.deliveryFailedMessage();
-        }
-
-        @Override
         public void deliver(KeycloakSession session, RealmModel realm, UserModel user, String destination, String code,
                             CodePurpose purpose, TwoFactorSettings settings) throws CodeDeliveryException {
             long start = System.nanoTime();

@@ -127,11 +127,6 @@ public class SmsChannel implements CodeChannel {
     }
 
     @Override
-    public String deliveryFailedMessage() {
-        return "twofactorSmsFailed";
-    }
-
-    @Override
     public void deliver(KeycloakSession session, RealmModel realm, UserModel user, String to, String code,
                         CodePurpose purpose, TwoFactorSettings settings) throws CodeDeliveryException {
         if (!SmsGateway.isAvailable(session, realm)) {

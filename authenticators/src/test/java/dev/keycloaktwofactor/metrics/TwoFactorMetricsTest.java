@@ -44,7 +44,6 @@ class TwoFactorMetricsTest {
             public String destination(CodeStep step) { return "x"; }
             public String masked(String destination) { return destination; }
             public String missingDestinationMessage() { return "m"; }
-            public String deliveryFailedMessage() { return "f"; }
             public void deliver(KeycloakSession session, RealmModel realm, UserModel user, String destination, String code,
                                 CodePurpose purpose, TwoFactorSettings settings) throws CodeDeliveryException {
                 if (destination.equals("fail")) {
