@@ -2,13 +2,11 @@ package dev.keycloaktwofactor.factor;
 
 import dev.keycloaktwofactor.code.CodePurpose;
 import dev.keycloaktwofactor.code.CodeStep;
-import dev.keycloaktwofactor.code.SendCaps;
 import dev.keycloaktwofactor.model.TwoFactorSettings;
 import dev.keycloaktwofactor.phone.PhoneNumbers;
 import dev.keycloaktwofactor.sms.SmsChannel;
 import dev.keycloaktwofactor.sms.SmsGateway;
 import org.keycloak.forms.login.LoginFormsProvider;
-import org.keycloak.models.utils.FormMessage;
 
 import jakarta.ws.rs.core.Response;
 
@@ -27,8 +25,7 @@ public class SmsFactor implements SecondFactor {
     public static final String TEMPLATE = "twofactor-contact-admin.ftl";
 
     private final CodeFactor signIn = new CodeFactor(SmsChannel.toConfirmedNumber(), CodePurpose.LOGIN);
-    private final CodeFactor confirmNow = new CodeFactor(SmsChannel.toStoredUnconfirmedNumber(), CodePurpose.CONFIRM_PHONE,
-            PhoneConfirmation.CONFIRM_LABEL);
+    private final PhoneConfirmation confirmNow = PhoneConfirmation.ofStoredNumber();
 
     @Override
     public String id() {
@@ -40,9 +37,9 @@ public class SmsFactor implements SecondFactor {
         String offered = offered(step);
         if (offered == null) {
             step.authSession().removeAuthNote(CONFIRM_NOW_NOTE);
-            signIn.start(step, settings);
+            signIn.challenge(step, settings);
         } else if (step.authSession().getAuthNote(CONFIRM_NOW_NOTE) != null) {
-            confirmNow.start(step, settings);
+            confirmNow.showCode(step, settings);
         } else {
             step.challenge(offerPage(step, offered, null));
         }
@@ -57,25 +54,22 @@ public class SmsFactor implements SecondFactor {
             return signIn.action(step, settings);
         }
         if (step.formParams().containsKey(CONFIRM_NOW_FIELD)) {
-            if (!SendCaps.claimConfirmationNumber(step.session().singleUseObjects(), step.realm().getId(),
-                    step.user().getId(), offered)) {
-                step.event().clone().user(step.user()).detail("reason", "numbers_per_hour").error(CodeFactor.EVENT_SEND_REFUSED);
-                step.challenge(offerPage(step, offered, "twofactorPhoneTooManyNumbers"));
+            if (!confirmNow.claimNumber(step, offered)) {
+                step.challenge(offerPage(step, offered, PhoneConfirmation.TOO_MANY_NUMBERS));
                 return false;
             }
             step.authSession().setAuthNote(CONFIRM_NOW_NOTE, "true");
-            confirmNow.start(step, settings);
+            confirmNow.showCode(step, settings);
             return false;
         }
         if (step.authSession().getAuthNote(CONFIRM_NOW_NOTE) == null) {
             step.challenge(offerPage(step, offered, null));
             return false;
         }
-        if (!confirmNow.handle(step, settings)) {
+        if (!confirmNow.codeConfirms(step, settings, offered)) {
             return false;
         }
         step.authSession().removeAuthNote(CONFIRM_NOW_NOTE);
-        PhoneConfirmation.confirmedBySelf(step, offered);
         return true;
     }
 
