@@ -13,13 +13,8 @@ import dev.keycloaktwofactor.phone.PhonePolicy;
 import dev.keycloaktwofactor.phone.PhoneRecord;
 import dev.keycloaktwofactor.sms.SmsChannel;
 import dev.keycloaktwofactor.sms.SmsGateway;
-import org.keycloak.Config;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
-import org.keycloak.authentication.RequiredActionFactory;
-import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 
@@ -32,7 +27,7 @@ import jakarta.ws.rs.core.Response;
  * locked and marked "Confirmed"; the same action lets its owner unpin it, after a second "Unpin" that names what
  * follows (so one stray click does not cost them their way in).
  */
-public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActionFactory {
+public class ConfirmPhoneAction extends SingletonAction {
 
     public static final String PROVIDER_ID = "twofactor-confirm-phone";
     private static final String TEMPLATE = "twofactor-phone.ftl";
@@ -211,30 +206,7 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
                 .createForm(TEMPLATE);
     }
 
-    @Override
-    public RequiredActionProvider create(KeycloakSession session) {
-        return this;
-    }
-
-    @Override
-    public String getDisplayText() {
-        return "Confirm phone number for sign-in codes";
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
-    }
-
-    @Override
-    public String getId() {
-        return PROVIDER_ID;
+    public ConfirmPhoneAction() {
+        super(PROVIDER_ID, "Confirm phone number for sign-in codes");
     }
 }

@@ -1,0 +1,50 @@
+package dev.keycloaktwofactor.flow;
+
+import org.keycloak.Config;
+import org.keycloak.authentication.RequiredActionFactory;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+/**
+ * A required action of ours ({@link PolicyAction}, {@link SetupAppAction}, {@link ConfirmPhoneAction}) is its own
+ * factory: one shared instance (it keeps no state of a login; that is in the authentication session), with nothing
+ * to read at start and nothing to stop.
+ */
+abstract class SingletonAction implements RequiredActionProvider, RequiredActionFactory {
+
+    private final String id;
+    private final String displayText;
+
+    SingletonAction(String id, String displayText) {
+        this.id = id;
+        this.displayText = displayText;
+    }
+
+    @Override
+    public RequiredActionProvider create(KeycloakSession session) {
+        return this;
+    }
+
+    @Override
+    public String getId() {
+        return id;
+    }
+
+    @Override
+    public String getDisplayText() {
+        return displayText;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
