@@ -1,8 +1,6 @@
 package dev.keycloaktwofactor.compat;
 
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
@@ -11,7 +9,7 @@ import org.keycloak.services.resource.RealmResourceProviderFactory;
  * page): a new resource per request, bound to that request's session; nothing to read at start, nothing to stop.
  * It lives this low so that every layer's resources can share it.
  */
-public abstract class RealmResourceFactory implements RealmResourceProviderFactory {
+public abstract class RealmResourceFactory implements RealmResourceProviderFactory, PlainFactory<RealmResourceProvider> {
 
     private final String id;
 
@@ -34,18 +32,6 @@ public abstract class RealmResourceFactory implements RealmResourceProviderFacto
             public void close() {
             }
         };
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

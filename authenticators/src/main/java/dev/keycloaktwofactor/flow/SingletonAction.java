@@ -1,17 +1,16 @@
 package dev.keycloaktwofactor.flow;
 
-import org.keycloak.Config;
+import dev.keycloaktwofactor.compat.PlainFactory;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 
 /**
  * A required action of ours ({@link PolicyAction}, {@link SetupAppAction}, {@link ConfirmPhoneAction}) is its own
  * factory: one shared instance (it keeps no state of a login; that is in the authentication session), with nothing
  * to read at start and nothing to stop.
  */
-abstract class SingletonAction implements RequiredActionProvider, RequiredActionFactory {
+abstract class SingletonAction implements RequiredActionProvider, RequiredActionFactory, PlainFactory<RequiredActionProvider> {
 
     private final String id;
     private final String displayText;
@@ -36,14 +35,7 @@ abstract class SingletonAction implements RequiredActionProvider, RequiredAction
         return displayText;
     }
 
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
+    /** The action's and the factory's: nothing to let go. */
     @Override
     public void close() {
     }

@@ -1,11 +1,10 @@
 package dev.keycloaktwofactor.wiring;
 
-import org.keycloak.Config;
+import dev.keycloaktwofactor.compat.PlainFactory;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 
 import java.util.function.Function;
 
@@ -31,7 +30,7 @@ abstract class AdminEventWatch implements EventListenerProvider {
     }
 
     /** A watch's factory: global, with nothing to read at start or to stop. */
-    abstract static class WatchFactory implements EventListenerProviderFactory {
+    abstract static class WatchFactory implements EventListenerProviderFactory, PlainFactory<EventListenerProvider> {
 
         private final String id;
         private final Function<KeycloakSession, EventListenerProvider> watch;
@@ -54,18 +53,6 @@ abstract class AdminEventWatch implements EventListenerProvider {
         @Override
         public String getId() {
             return id;
-        }
-
-        @Override
-        public void init(Config.Scope config) {
-        }
-
-        @Override
-        public void postInit(KeycloakSessionFactory factory) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
