@@ -1,9 +1,8 @@
 package dev.keycloaktwofactor.admin;
 
 import dev.keycloaktwofactor.compat.KeycloakRelease;
-import org.keycloak.Config;
+import dev.keycloaktwofactor.compat.PlainFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
@@ -11,7 +10,8 @@ import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFacto
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /** Mounts {@link TwoFactorAdminResource} at {@code /admin/realms/{realm}/twofactor}, behind Keycloak's admin auth. */
-public class TwoFactorAdminResourceFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
+public class TwoFactorAdminResourceFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider,
+        PlainFactory<AdminRealmResourceProvider> {
 
     public static final String PROVIDER_ID = "twofactor";
 
@@ -27,14 +27,7 @@ public class TwoFactorAdminResourceFactory implements AdminRealmResourceProvider
         return this;
     }
 
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
+    /** The resource's and the factory's: nothing to let go. */
     @Override
     public void close() {
     }

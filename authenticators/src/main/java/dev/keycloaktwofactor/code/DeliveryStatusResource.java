@@ -1,18 +1,15 @@
 package dev.keycloaktwofactor.code;
 
+import dev.keycloaktwofactor.compat.RealmResourceFactory;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.managers.AuthenticationSessionManager;
-import org.keycloak.services.resource.RealmResourceProvider;
-import org.keycloak.services.resource.RealmResourceProviderFactory;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 
 import java.util.Locale;
@@ -49,37 +46,15 @@ public class DeliveryStatusResource {
         return answer.type(MediaType.APPLICATION_JSON).header("Cache-Control", "no-store").build();
     }
 
-    public static class Factory implements RealmResourceProviderFactory {
+    public static class Factory extends RealmResourceFactory {
 
-        @Override
-        public RealmResourceProvider create(KeycloakSession session) {
-            return new RealmResourceProvider() {
-                @Override
-                public Object getResource() {
-                    return new DeliveryStatusResource(session);
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+        public Factory() {
+            super(PROVIDER_ID);
         }
 
         @Override
-        public void init(Config.Scope config) {
-        }
-
-        @Override
-        public void postInit(KeycloakSessionFactory factory) {
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public String getId() {
-            return PROVIDER_ID;
+        protected Object resource(KeycloakSession session) {
+            return new DeliveryStatusResource(session);
         }
     }
 }

@@ -1,12 +1,11 @@
 package dev.keycloaktwofactor.flow;
 
+import dev.keycloaktwofactor.compat.PlainFactory;
 import dev.keycloaktwofactor.model.TwoFactorSettings;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.representations.idm.ClientPoliciesRepresentation;
@@ -145,23 +144,11 @@ public class CibaGuard implements ClientPolicyExecutorProvider<ClientPolicyExecu
         return policy;
     }
 
-    public static class Factory implements ClientPolicyExecutorProviderFactory {
+    public static class Factory implements ClientPolicyExecutorProviderFactory, PlainFactory<ClientPolicyExecutorProvider> {
 
         @Override
         public ClientPolicyExecutorProvider create(KeycloakSession session) {
             return new CibaGuard(session);
-        }
-
-        @Override
-        public void init(Config.Scope config) {
-        }
-
-        @Override
-        public void postInit(KeycloakSessionFactory factory) {
-        }
-
-        @Override
-        public void close() {
         }
 
         @Override

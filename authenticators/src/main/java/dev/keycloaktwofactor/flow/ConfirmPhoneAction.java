@@ -4,13 +4,8 @@ import dev.keycloaktwofactor.code.CodeStep;
 import dev.keycloaktwofactor.factor.PhoneConfirmation;
 import dev.keycloaktwofactor.model.TwoFactorSettings;
 import dev.keycloaktwofactor.sms.SmsGateway;
-import org.keycloak.Config;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
-import org.keycloak.authentication.RequiredActionFactory;
-import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 
 /**
  * A user confirms their own phone number (application-initiated action {@code twofactor-confirm-phone}): enter the
@@ -18,7 +13,7 @@ import org.keycloak.models.KeycloakSessionFactory;
  * locked and marked "Confirmed"; the same action lets its owner unpin it, after a second "Unpin" that names what
  * follows (so one stray click does not cost them their way in).
  */
-public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActionFactory {
+public class ConfirmPhoneAction extends SingletonAction {
 
     public static final String PROVIDER_ID = "twofactor-confirm-phone";
 
@@ -62,30 +57,7 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
         return true;
     }
 
-    @Override
-    public RequiredActionProvider create(KeycloakSession session) {
-        return this;
-    }
-
-    @Override
-    public String getDisplayText() {
-        return "Confirm phone number for sign-in codes";
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
-    }
-
-    @Override
-    public String getId() {
-        return PROVIDER_ID;
+    public ConfirmPhoneAction() {
+        super(PROVIDER_ID, "Confirm phone number for sign-in codes");
     }
 }

@@ -1,10 +1,9 @@
 package dev.keycloaktwofactor.flow;
 
-import org.keycloak.Config;
+import dev.keycloaktwofactor.compat.PlainFactory;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 
 import java.util.List;
@@ -15,7 +14,7 @@ import java.util.List;
  * Both kinds use it: the checks that ask the user nothing ({@link PolicyStep}: the allowlist, the direct grant guard)
  * and the policy step that asks for the second factor ({@link TwoFactorAuthenticator}).
  */
-public abstract class FlowStepFactory implements AuthenticatorFactory {
+public abstract class FlowStepFactory implements AuthenticatorFactory, PlainFactory<Authenticator> {
 
     /** A category that Keycloak's brute-force protection does not count: a policy refusal is not a wrong password. */
     public static final String POLICY_CATEGORY = "twofactor-policy";
@@ -82,17 +81,5 @@ public abstract class FlowStepFactory implements AuthenticatorFactory {
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return List.of();
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -3,14 +3,9 @@ package dev.keycloaktwofactor.flow;
 import dev.keycloaktwofactor.code.CodeStep;
 import dev.keycloaktwofactor.factor.SecondFactors;
 import dev.keycloaktwofactor.model.TwoFactorSettings;
-import org.keycloak.Config;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
-import org.keycloak.authentication.RequiredActionFactory;
-import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.UserSessionModel;
@@ -31,12 +26,16 @@ import java.util.function.Supplier;
  * The second factor itself is {@link SecondFactorCheck}, the algorithm the flow step runs too; this class only
  * translates Keycloak's required-action context to it and its outcome back.
  */
-public class PolicyAction implements RequiredActionProvider, RequiredActionFactory {
+public class PolicyAction extends SingletonAction {
 
     public static final String PROVIDER_ID = "twofactor-policy";
 
     private final SecondFactors factors = SecondFactors.builtIn();
     private final SecondFactorCheck check = new SecondFactorCheck(factors);
+
+    public PolicyAction() {
+        super(PROVIDER_ID, "Two-factor (realm policy) after any other way in");
+    }
 
     @Override
     public InitiatedActionSupport initiatedActionSupport() {
@@ -133,32 +132,5 @@ public class PolicyAction implements RequiredActionProvider, RequiredActionFacto
             policy.setPriority(lowestOther - 10);
             realm.updateRequiredActionProvider(policy);
         }
-    }
-
-    @Override
-    public String getDisplayText() {
-        return "Two-factor (realm policy) after any other way in";
-    }
-
-    @Override
-    public RequiredActionProvider create(KeycloakSession session) {
-        return this;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
-    }
-
-    @Override
-    public String getId() {
-        return PROVIDER_ID;
     }
 }

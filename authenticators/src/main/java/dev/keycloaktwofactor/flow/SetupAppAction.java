@@ -8,13 +8,8 @@ import dev.keycloaktwofactor.factor.AuthenticatorAppFactor;
 import dev.keycloaktwofactor.factor.CodeFactor;
 import dev.keycloaktwofactor.model.TwoFactorMethod;
 import dev.keycloaktwofactor.model.TwoFactorSettings;
-import org.keycloak.Config;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
-import org.keycloak.authentication.RequiredActionFactory;
-import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 
 /**
  * "Switch to an authenticator app" for a signed-in user under the email method (application-initiated action
@@ -22,13 +17,17 @@ import org.keycloak.models.KeycloakSessionFactory;
  * from the app and "Complete the setup". From then on their login asks for the app's code and sends no email;
  * removing the app in the account console brings the email code back.
  */
-public class SetupAppAction implements RequiredActionProvider, RequiredActionFactory {
+public class SetupAppAction extends SingletonAction {
 
     public static final String PROVIDER_ID = "twofactor-setup-app";
     static final String NOTE_EMAIL_CONFIRMED = "twofactor.setup-app.email-confirmed";
 
     // "Continue", not "Sign in": the user is signed in already, this step only proves it is them
     private static final CodeFactor EMAIL_CODE = new CodeFactor(new EmailChannel(), CodePurpose.SETUP_APP, "twofactorContinue");
+
+    public SetupAppAction() {
+        super(PROVIDER_ID, "Switch to an authenticator app (confirmed by email)");
+    }
 
     @Override
     public InitiatedActionSupport initiatedActionSupport() {
@@ -82,34 +81,7 @@ public class SetupAppAction implements RequiredActionProvider, RequiredActionFac
     }
 
     @Override
-    public RequiredActionProvider create(KeycloakSession session) {
-        return this;
-    }
-
-    @Override
-    public String getDisplayText() {
-        return "Switch to an authenticator app (confirmed by email)";
-    }
-
-    @Override
     public boolean isOneTimeAction() {
         return true;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
-    }
-
-    @Override
-    public String getId() {
-        return PROVIDER_ID;
     }
 }

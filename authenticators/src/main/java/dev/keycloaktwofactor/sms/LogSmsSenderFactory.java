@@ -2,9 +2,7 @@ package dev.keycloaktwofactor.sms;
 
 import dev.keycloaktwofactor.phone.PhoneMask;
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 
 import java.util.Map;
 
@@ -30,18 +28,6 @@ public class LogSmsSenderFactory implements SmsSenderFactory {
     @Override
     public Map<String, String> getOperationalInfo() {
         return Map.of("delivery", "server log (development only)");
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

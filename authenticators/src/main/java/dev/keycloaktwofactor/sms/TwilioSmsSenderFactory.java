@@ -9,7 +9,6 @@ import com.twilio.type.PhoneNumber;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
@@ -124,14 +123,6 @@ public class TwilioSmsSenderFactory implements SmsSenderFactory {
                 .property().name(CONNECT_TIMEOUT).type("int").defaultValue(5000).helpText("Connect timeout in milliseconds.").add()
                 .property().name(READ_TIMEOUT).type("int").defaultValue(10000).helpText("Read timeout in milliseconds.").add()
                 .build();
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

@@ -108,7 +108,7 @@ public final class SupportAccess {
         Map<String, Object> what = new LinkedHashMap<>();
         what.put("supportAccess", "on");
         what.put(UNTIL, until.toString());
-        what.put("group", SupportOptions.current().group());
+        what.put("group", SupportOptions.of(session).group());
         adminEvent.operation(OperationType.ACTION).resource(ResourceType.REALM).resourcePath(RESOURCE_PATH)
                 .representation(what).success();
         SupportNotice.STARTED.sendToAdmins(session, realm, until, by == null ? null : by.getUsername());
@@ -174,7 +174,7 @@ public final class SupportAccess {
     /** The support group in master; created empty on the first switch-on (filling it is the operator's job). */
     static GroupModel supportGroup(KeycloakSession session, boolean create) {
         RealmModel master = master(session);
-        SupportOptions options = SupportOptions.current();
+        SupportOptions options = SupportOptions.of(session);
         GroupModel group = KeycloakModelUtils.findGroupByPath(session, master, options.groupPath());
         if (group == null && create) {
             if (options.groupPath().lastIndexOf('/') > 0) {

@@ -29,7 +29,7 @@ public final class SupportAccessExpiry implements ScheduledTask {
 
     public static void onEvent(KeycloakSessionFactory factory, ProviderEvent event) {
         if (event instanceof PostMigrationEvent) {
-            long interval = SupportOptions.current().checkIntervalSeconds() * 1000L;
+            long interval = SupportOptions.of(factory).checkIntervalSeconds() * 1000L;
             KeycloakModelUtils.runJobInTransaction(factory, session ->
                     session.getProvider(TimerProvider.class).scheduleTask(new SupportAccessExpiry(), interval, TASK_NAME));
         }
@@ -37,7 +37,7 @@ public final class SupportAccessExpiry implements ScheduledTask {
 
     @Override
     public void run(KeycloakSession session) {
-        int interval = SupportOptions.current().checkIntervalSeconds();
+        int interval = SupportOptions.of(session).checkIntervalSeconds();
         session.getProvider(ClusterProvider.class).executeIfNotExecuted(TASK_NAME, interval, () -> {
             sweep(session);
             return null;

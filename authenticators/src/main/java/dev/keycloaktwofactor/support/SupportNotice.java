@@ -52,11 +52,12 @@ enum SupportNotice {
             // as Keycloak's email layout names the realm in the body, so subject and body agree
             String realmName = realm.getDisplayName() == null || realm.getDisplayName().isBlank()
                     ? org.keycloak.common.util.ObjectUtil.capitalize(realm.getName()) : realm.getDisplayName();
+            String supportGroup = SupportOptions.of(session).group();
             for (UserModel admin : admins(session, realm)) {
                 Map<String, Object> body = new HashMap<>();
                 body.put("until", until == null ? "" : WHEN.format(until));
                 body.put("by", by == null ? "" : by);
-                body.put("supportGroup", SupportOptions.current().group());
+                body.put("supportGroup", supportGroup);
                 try {
                     session.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(admin)
                             .send(subjectKey, List.of(realmName), template, body);

@@ -1,6 +1,9 @@
 package dev.keycloaktwofactor.support;
 
 import org.keycloak.Config;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
@@ -10,7 +13,8 @@ import java.util.Map;
 
 /**
  * Server-wide options of technical support access, declared by the policy step's factory, e.g.
- * {@code --spi-authenticator--twofactor-authenticator--support-group=twofactor-support}; read once at start.
+ * {@code --spi-authenticator--twofactor-authenticator--support-group=twofactor-support}; read once at start by that
+ * factory, which holds them ({@link Source}); the rest of the server finds them through its session ({@link #of}).
  *
  * @param group               the master-realm group whose members are "support" (a name, or a path such as {@code /ops/support})
  * @param checkIntervalSeconds how often one node of the cluster looks for windows that have ended
@@ -23,8 +27,6 @@ public record SupportOptions(String group, int checkIntervalSeconds) {
     public static final SupportOptions DEFAULTS = new SupportOptions("twofactor-support", 60);
     private static final int LONGEST_INTERVAL = 3600;
 
-    private static volatile SupportOptions current = DEFAULTS;
-
     public SupportOptions {
         if (group == null || group.isBlank()) {
             throw new IllegalArgumentException("keycloak-twofactor: option " + GROUP + " must name a group of the master realm");
@@ -36,13 +38,25 @@ public record SupportOptions(String group, int checkIntervalSeconds) {
         }
     }
 
-    public static SupportOptions current() {
-        return current;
+    /** The provider factory that read the options at start and holds them: the policy step's. */
+    public interface Source {
+        SupportOptions supportOptions();
+    }
+
+    /** The options this server started with; the defaults where no authenticator factory holds any. */
+    public static SupportOptions of(KeycloakSessionFactory factory) {
+        return factory.getProviderFactoriesStream(Authenticator.class)
+                .filter(Source.class::isInstance).map(f -> ((Source) f).supportOptions())
+                .findFirst().orElse(DEFAULTS);
+    }
+
+    public static SupportOptions of(KeycloakSession session) {
+        return of(session.getKeycloakSessionFactory());
     }
 
     /** Reads the options; a bad value stops the server at start, naming the option. */
-    public static void configure(Config.Scope config) {
-        current = new SupportOptions(config.get(GROUP, DEFAULTS.group()),
+    public static SupportOptions read(Config.Scope config) {
+        return new SupportOptions(config.get(GROUP, DEFAULTS.group()),
                 config.getInt(CHECK_INTERVAL, DEFAULTS.checkIntervalSeconds()));
     }
 

@@ -2,15 +2,10 @@ package dev.keycloaktwofactor.wiring;
 
 import dev.keycloaktwofactor.email.UserNotice;
 import dev.keycloaktwofactor.phone.PhoneRecord;
-import org.keycloak.Config;
-import org.keycloak.events.Event;
-import org.keycloak.events.EventListenerProvider;
-import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
@@ -23,15 +18,13 @@ import java.util.regex.Pattern;
  * is cleared so that they are told once. Runs inside the admin call's transaction, for every realm (a global
  * listener: nothing to enable), and looks only at user updates.
  */
-public final class PhoneChangeWatch implements EventListenerProvider {
+public final class PhoneChangeWatch extends AdminEventWatch {
 
     public static final String PROVIDER_ID = "twofactor-phone-watch";
     private static final Pattern USER_PATH = Pattern.compile("users/([^/]+)");
 
-    private final KeycloakSession session;
-
     PhoneChangeWatch(KeycloakSession session) {
-        this.session = session;
+        super(session);
     }
 
     @Override
@@ -58,41 +51,10 @@ public final class PhoneChangeWatch implements EventListenerProvider {
         UserNotice.PHONE_CHANGED.sendAboutPhone(session, realm, user, number, null);
     }
 
-    @Override
-    public void onEvent(Event event) {
-    }
+    public static final class Factory extends WatchFactory {
 
-    @Override
-    public void close() {
-    }
-
-    public static final class Factory implements EventListenerProviderFactory {
-
-        @Override
-        public EventListenerProvider create(KeycloakSession session) {
-            return new PhoneChangeWatch(session);
-        }
-
-        @Override
-        public boolean isGlobal() {
-            return true;
-        }
-
-        @Override
-        public String getId() {
-            return PROVIDER_ID;
-        }
-
-        @Override
-        public void init(Config.Scope config) {
-        }
-
-        @Override
-        public void postInit(KeycloakSessionFactory factory) {
-        }
-
-        @Override
-        public void close() {
+        public Factory() {
+            super(PROVIDER_ID, PhoneChangeWatch::new);
         }
     }
 }

@@ -14,9 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
-import org.keycloak.events.Event;
-import org.keycloak.events.EventListenerProvider;
-import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.AuthDetails;
 import org.keycloak.events.admin.OperationType;
@@ -45,7 +42,7 @@ import java.util.Map;
  *       enablement logs out everyone but the writer, as a save does).</li>
  * </ul>
  */
-public final class RealmWriteWatch implements EventListenerProvider {
+public final class RealmWriteWatch extends AdminEventWatch {
 
     public static final String PROVIDER_ID = "twofactor-settings-watch";
     private static final Logger LOG = Logger.getLogger(RealmWriteWatch.class);
@@ -72,10 +69,8 @@ public final class RealmWriteWatch implements EventListenerProvider {
         }
     }
 
-    private final KeycloakSession session;
-
     RealmWriteWatch(KeycloakSession session) {
-        this.session = session;
+        super(session);
     }
 
     @Override
@@ -207,33 +202,10 @@ public final class RealmWriteWatch implements EventListenerProvider {
         return browser != null && FlowBinding.BROWSER_ALIAS.equals(browser.getAlias());
     }
 
-    @Override
-    public void onEvent(Event event) {
-    }
+    public static final class Factory extends WatchFactory {
 
-    @Override
-    public void close() {
-    }
-
-    public static final class Factory implements EventListenerProviderFactory {
-
-        @Override
-        public EventListenerProvider create(KeycloakSession session) {
-            return new RealmWriteWatch(session);
-        }
-
-        @Override
-        public boolean isGlobal() {
-            return true;
-        }
-
-        @Override
-        public String getId() {
-            return PROVIDER_ID;
-        }
-
-        @Override
-        public void init(Config.Scope config) {
+        public Factory() {
+            super(PROVIDER_ID, RealmWriteWatch::new);
         }
 
         /** A realm created (admin REST or the operator's import at start) arrives with settings nobody checked yet. */
@@ -253,10 +225,6 @@ public final class RealmWriteWatch implements EventListenerProvider {
                     reconcile(session, created.getCreatedRealm(), Writer.CREATION, null);
                 }
             });
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

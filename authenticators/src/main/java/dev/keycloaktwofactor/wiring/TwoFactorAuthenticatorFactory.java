@@ -36,10 +36,12 @@ import java.util.Set;
  * The policy step. Its category is "otp": since Keycloak 26.6 brute-force protection counts failures of the
  * password, otp and recovery-code categories only, and every wrong code of ours must count.
  */
-public class TwoFactorAuthenticatorFactory extends FlowStepFactory implements ServerInfoAwareProviderFactory {
+public class TwoFactorAuthenticatorFactory extends FlowStepFactory implements ServerInfoAwareProviderFactory, SupportOptions.Source {
 
     public static final String PROVIDER_ID = "twofactor-authenticator";
     private static final Logger LOG = Logger.getLogger(TwoFactorAuthenticatorFactory.class);
+
+    private volatile SupportOptions supportOptions = SupportOptions.DEFAULTS;
 
     public TwoFactorAuthenticatorFactory() {
         super(PROVIDER_ID, "Two-factor (realm policy)",
@@ -73,7 +75,7 @@ public class TwoFactorAuthenticatorFactory extends FlowStepFactory implements Se
     public void init(Config.Scope config) {
         super.init(config);
         SendCaps.configure(config);
-        SupportOptions.configure(config);
+        supportOptions = SupportOptions.read(config);
         CodeDelivery.start(DeliveryOptions.of(config));
     }
 
@@ -103,9 +105,15 @@ public class TwoFactorAuthenticatorFactory extends FlowStepFactory implements Se
     @Override
     public Map<String, String> getOperationalInfo() {
         Map<String, String> info = new java.util.LinkedHashMap<>(SendCaps.current().asInfo());
-        info.putAll(SupportOptions.current().asInfo());
+        info.putAll(supportOptions.asInfo());
         info.putAll(CodeDelivery.options().asInfo());
         return info;
+    }
+
+    /** Technical support access's options, as read in {@link #init}; found by {@link SupportOptions#of}. */
+    @Override
+    public SupportOptions supportOptions() {
+        return supportOptions;
     }
 
     @Override
