@@ -40,9 +40,9 @@ public class SmsFactor implements SecondFactor {
         String offered = offered(step);
         if (offered == null) {
             step.authSession().removeAuthNote(CONFIRM_NOW_NOTE);
-            signIn.start(step, settings);
+            signIn.challenge(step, settings);
         } else if (step.authSession().getAuthNote(CONFIRM_NOW_NOTE) != null) {
-            confirmNow.start(step, settings);
+            confirmNow.challenge(step, settings);
         } else {
             step.challenge(offerPage(step, offered, null));
         }
@@ -64,14 +64,14 @@ public class SmsFactor implements SecondFactor {
                 return false;
             }
             step.authSession().setAuthNote(CONFIRM_NOW_NOTE, "true");
-            confirmNow.start(step, settings);
+            confirmNow.challenge(step, settings);
             return false;
         }
         if (step.authSession().getAuthNote(CONFIRM_NOW_NOTE) == null) {
             step.challenge(offerPage(step, offered, null));
             return false;
         }
-        if (!confirmNow.handle(step, settings)) {
+        if (!confirmNow.action(step, settings)) {
             return false;
         }
         step.authSession().removeAuthNote(CONFIRM_NOW_NOTE);

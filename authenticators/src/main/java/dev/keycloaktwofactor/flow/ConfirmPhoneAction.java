@@ -58,7 +58,7 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
         if (phone.confirmed()) {
             context.challenge(confirmedPage(context, null));
         } else if (context.getAuthenticationSession().getAuthNote(SmsChannel.PENDING_NUMBER_NOTE) != null) {
-            CONFIRM_CODE.start(CodeStep.of(context), TwoFactorSettings.of(context.getRealm()));
+            CONFIRM_CODE.challenge(CodeStep.of(context), TwoFactorSettings.of(context.getRealm()));
         } else {
             context.challenge(enterPage(context, null));
         }
@@ -126,7 +126,7 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
                 CONFIRM_CODE.forget(step);
             }
             context.getAuthenticationSession().setAuthNote(SmsChannel.PENDING_NUMBER_NOTE, number);
-            CONFIRM_CODE.start(step, settings);
+            CONFIRM_CODE.challenge(step, settings);
             return;
         }
         String pending = context.getAuthenticationSession().getAuthNote(SmsChannel.PENDING_NUMBER_NOTE);
@@ -143,7 +143,7 @@ public class ConfirmPhoneAction implements RequiredActionProvider, RequiredActio
                     refused.parameters(context.getSession().getContext().resolveLocale(user)).toArray())));
             return;
         }
-        if (CONFIRM_CODE.handle(step, settings)) {
+        if (CONFIRM_CODE.action(step, settings)) {
             PhoneRecord.attach(user, pending);
             context.getAuthenticationSession().removeAuthNote(SmsChannel.PENDING_NUMBER_NOTE);
             PhoneConfirmation.confirmedBySelf(step, pending);

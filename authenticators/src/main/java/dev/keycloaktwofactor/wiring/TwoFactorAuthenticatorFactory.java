@@ -36,10 +36,13 @@ import java.util.Set;
  * The policy step. Its category is "otp": since Keycloak 26.6 brute-force protection counts failures of the
  * password, otp and recovery-code categories only, and every wrong code of ours must count.
  */
-public class TwoFactorAuthenticatorFactory extends FlowStepFactory implements ServerInfoAwareProviderFactory {
+public class TwoFactorAuthenticatorFactory extends FlowStepFactory implements ServerInfoAwareProviderFactory, SendCaps.Source {
 
     public static final String PROVIDER_ID = "twofactor-authenticator";
     private static final Logger LOG = Logger.getLogger(TwoFactorAuthenticatorFactory.class);
+
+    /** The server-wide caps on codes sent per hour, read in {@link #init}; found through the session ({@link SendCaps#of}). */
+    private volatile SendCaps sendCaps = SendCaps.DEFAULTS;
 
     public TwoFactorAuthenticatorFactory() {
         super(PROVIDER_ID, "Two-factor (realm policy)",
@@ -72,9 +75,14 @@ public class TwoFactorAuthenticatorFactory extends FlowStepFactory implements Se
     @Override
     public void init(Config.Scope config) {
         super.init(config);
-        SendCaps.configure(config);
+        sendCaps = SendCaps.read(config);
         SupportOptions.configure(config);
         CodeDelivery.start(DeliveryOptions.of(config));
+    }
+
+    @Override
+    public SendCaps sendCaps() {
+        return sendCaps;
     }
 
     /**
@@ -102,7 +110,7 @@ public class TwoFactorAuthenticatorFactory extends FlowStepFactory implements Se
 
     @Override
     public Map<String, String> getOperationalInfo() {
-        Map<String, String> info = new java.util.LinkedHashMap<>(SendCaps.current().asInfo());
+        Map<String, String> info = new java.util.LinkedHashMap<>(sendCaps.asInfo());
         info.putAll(SupportOptions.current().asInfo());
         info.putAll(CodeDelivery.options().asInfo());
         return info;
