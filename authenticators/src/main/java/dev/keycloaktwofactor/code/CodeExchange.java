@@ -127,7 +127,7 @@ public final class CodeExchange {
      */
     public Send send(String deliveryRoot) {
         // the wait is for a code the user has; with none alive (never sent, expired) the next one goes out at once
-        ResendSchedule.Decision decision = schedule.tryClaim(settings, codes.live() == null);
+        ResendSchedule.Decision decision = schedule.tryClaim(settings, () -> codes.live() == null);
         if (!decision.allowed()) {
             SendRefusals.Cap cap = SendRefusals.Cap.of(decision.refusal(), channel);
             if (cap != null) {

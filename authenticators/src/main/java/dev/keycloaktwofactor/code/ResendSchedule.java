@@ -5,6 +5,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.SingleUseObjectProvider;
 
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * When the next code may go out to a user on a channel: after the n-th send the user waits n times the realm's
@@ -77,15 +78,17 @@ public final class ResendSchedule {
     /**
      * Claims the next send if one is allowed now; two parallel requests can never both claim the same send.
      *
-     * @param noLiveCode the user has no code that works now (never sent, expired, spent): then there is nothing to
-     *                   wait for, and only the hourly caps apply
+     * @param noLiveCode whether the user has no code that works now (never sent, expired, spent): then there is
+     *                   nothing to wait for, and only the hourly caps apply. Asked after the wait is read, so that a
+     *                   parallel send committing in between is seen as a live code or a lost claim, never as a wait
+     *                   that is over
      */
-    Decision tryClaim(TwoFactorSettings settings, boolean noLiveCode) {
+    Decision tryClaim(TwoFactorSettings settings, BooleanSupplier noLiveCode) {
         Map<String, String> state = store.get(key);
         int count = state == null ? 0 : count(state);
         long last = state == null ? 0 : last(state);
         long now = Time.currentTime();
-        int wait = noLiveCode ? 0 : (int) Math.max(0, last + (long) count * settings.resendCooldownSeconds() - now);
+        int wait = noLiveCode.getAsBoolean() ? 0 : (int) Math.max(0, last + (long) count * settings.resendCooldownSeconds() - now);
         if (wait > 0) {
             return new Decision(Refusal.COOLDOWN, wait, count, last);
         }

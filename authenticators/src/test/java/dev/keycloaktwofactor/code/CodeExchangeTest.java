@@ -394,6 +394,10 @@ class CodeExchangeTest {
         return sends.stream().filter(kind::isInstance).count();
     }
 
+    /**
+     * Also the case of a request that looks while another one commits its send: it must see either the live code or the
+     * claim of the send it lost, never a wait that is over (the wait is read before the live code for that).
+     */
     @Test
     void parallelPagesOfOneUserSendExactlyOneCodeAndParallelResendsExactlyOneMore() throws Exception {
         for (int round = 0; round < 5; round++) {
@@ -438,7 +442,9 @@ class CodeExchangeTest {
             long checked = checks.stream().filter(c -> c.checked() != null).count();
             assertThat(checked).as("round %d: checks", round).isLessThanOrEqualTo(3);
             assertThat(checks).extracting(Check::verdict).as("round %d", round)
-                    .containsOnly(Verdict.WRONG, Verdict.LOCKED_NOW, Verdict.LOCKED).contains(Verdict.LOCKED);
+                    .isSubsetOf(Verdict.WRONG, Verdict.LOCKED_NOW, Verdict.LOCKED);
+            assertThat(checks.stream().filter(c -> c.verdict() == Verdict.LOCKED).count()).as("round %d: turned away unchecked", round)
+                    .isEqualTo(16 - checked);
             assertThat(request(user).locked()).as("round %d: locked", round).isTrue();
         }
     }
