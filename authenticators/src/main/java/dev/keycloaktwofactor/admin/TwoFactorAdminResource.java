@@ -211,7 +211,7 @@ public class TwoFactorAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response sendRefusals() {
         auth.realm().requireViewRealm();
-        SendCaps caps = SendCaps.current();
+        SendCaps caps = SendCaps.of(session);
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
         SendRefusals.lastHour(session.singleUseObjects(), realm.getId()).forEach((cap, refused) -> {
             Map<String, Object> row = new LinkedHashMap<>();

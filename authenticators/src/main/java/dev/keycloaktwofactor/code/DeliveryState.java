@@ -38,7 +38,7 @@ public final class DeliveryState {
      *
      * @return the token that names this send
      */
-    public static String begin(SingleUseObjectProvider store, String authSessionRoot, CodeStore codes, Map<String, String> previousCode,
+    static String begin(SingleUseObjectProvider store, String authSessionRoot, CodeStore codes, Map<String, String> previousCode,
                         String issuedId, ResendSchedule schedule, ResendSchedule.Decision decision, int cooldownSeconds) {
         String token = UUID.randomUUID().toString();
         Map<String, String> entry = new HashMap<>();

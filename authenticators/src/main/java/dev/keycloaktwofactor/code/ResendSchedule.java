@@ -1,13 +1,8 @@
 package dev.keycloaktwofactor.code;
 
-import dev.keycloaktwofactor.model.Refusal;
-import dev.keycloaktwofactor.model.TrustedNetworks;
 import dev.keycloaktwofactor.model.TwoFactorSettings;
 import org.keycloak.common.util.Time;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 import org.keycloak.models.SingleUseObjectProvider;
-import org.keycloak.models.UserModel;
 
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -40,27 +35,18 @@ public final class ResendSchedule {
     private final String userKey;
     private final String channel;
     private final String sourceAddress;
-    private final BooleanSupplier sourceTrusted;
+    private final boolean sourceTrusted;
     private final String destinationKey;
+    private final SendCaps caps;
 
     /**
-     * @param sourceAddress the client's address as Keycloak sees it (forwarded headers count only from a trusted proxy);
-     *                      inside the realm's {@code trustedNetworks} or its {@code ipAllowlist} it is not counted per
-     *                      address
+     * @param sourceAddress the client's address as Keycloak sees it (forwarded headers count only from a trusted proxy)
+     * @param sourceTrusted the address is inside the realm's {@code trustedNetworks} or its {@code ipAllowlist}: then it
+     *                      is not counted per address
+     * @param caps          the server's hourly caps
      */
-    public ResendSchedule(KeycloakSession session, RealmModel realm, UserModel user, String channel, String destination,
-                          String sourceAddress) {
-        this(session.singleUseObjects(), realm.getId(), user.getId(), channel, destination, sourceAddress,
-                () -> TrustedNetworks.exempts(realm, TwoFactorSettings.of(realm), sourceAddress));
-    }
-
     ResendSchedule(SingleUseObjectProvider store, String realmId, String userId, String channel, String destination,
-                   String sourceAddress) {
-        this(store, realmId, userId, channel, destination, sourceAddress, () -> false);
-    }
-
-    ResendSchedule(SingleUseObjectProvider store, String realmId, String userId, String channel, String destination,
-                   String sourceAddress, BooleanSupplier sourceTrusted) {
+                   String sourceAddress, boolean sourceTrusted, SendCaps caps) {
         this.store = store;
         this.realmId = realmId;
         this.channel = channel;
@@ -70,10 +56,11 @@ public final class ResendSchedule {
         this.sourceTrusted = sourceTrusted;
         // hashed: keys of the store may end up in logs or dumps, destinations must not
         this.destinationKey = channel + ":" + (destination == null ? "-" : OneTimeCode.hash(destination, "destination"));
+        this.caps = caps;
     }
 
     /** Seconds before the next send is allowed; 0 when it is allowed now. */
-    public int secondsToWait(TwoFactorSettings settings) {
+    int secondsToWait(TwoFactorSettings settings) {
         Map<String, String> state = store.get(key);
         if (state == null) {
             return 0;
@@ -83,7 +70,7 @@ public final class ResendSchedule {
     }
 
     /** Number of sends recorded so far (the next wait is this many times the cooldown). */
-    public int sends() {
+    int sends() {
         Map<String, String> state = store.get(key);
         return state == null ? 0 : count(state);
     }
@@ -91,15 +78,17 @@ public final class ResendSchedule {
     /**
      * Claims the next send if one is allowed now; two parallel requests can never both claim the same send.
      *
-     * @param noLiveCode the user has no code that works now (never sent, expired, spent): then there is nothing to
-     *                   wait for, and only the hourly caps apply
+     * @param noLiveCode whether the user has no code that works now (never sent, expired, spent): then there is
+     *                   nothing to wait for, and only the hourly caps apply. Asked after the wait is read, so that a
+     *                   parallel send committing in between is seen as a live code or a lost claim, never as a wait
+     *                   that is over
      */
-    public Decision tryClaim(TwoFactorSettings settings, boolean noLiveCode) {
+    Decision tryClaim(TwoFactorSettings settings, BooleanSupplier noLiveCode) {
         Map<String, String> state = store.get(key);
         int count = state == null ? 0 : count(state);
         long last = state == null ? 0 : last(state);
         long now = Time.currentTime();
-        int wait = noLiveCode ? 0 : (int) Math.max(0, last + (long) count * settings.resendCooldownSeconds() - now);
+        int wait = noLiveCode.getAsBoolean() ? 0 : (int) Math.max(0, last + (long) count * settings.resendCooldownSeconds() - now);
         if (wait > 0) {
             return new Decision(Refusal.COOLDOWN, wait, count, last);
         }
@@ -107,7 +96,6 @@ public final class ResendSchedule {
         // A send refused by a later cap, or lost to a parallel request, never happens: the slots it had already claimed
         // are given back, so that one user's refused attempts do not spend a budget another user shares
         // (docs/security-model.md, "Sends and shared limits").
-        SendCaps caps = SendCaps.current();
         java.util.List<String> claimed = new java.util.ArrayList<>(3);
         String userCounter = "twofactor:hourly:user:" + realmId + ":" + userKey;
         if (!claim(userCounter, caps.perUser(), claimed)) {
@@ -116,7 +104,7 @@ public final class ResendSchedule {
         // texts only by default (toll fraud); known networks of the realm are not counted per address at all
         int addressCap = caps.perAddress(channel);
         String addressCounter = "twofactor:hourly:address:" + realmId + ":" + channel + ":" + sourceAddress;
-        if (addressCap > 0 && !sourceTrusted.getAsBoolean() && !claim(addressCounter, addressCap, claimed)) {
+        if (addressCap > 0 && !sourceTrusted && !claim(addressCounter, addressCap, claimed)) {
             giveBack(claimed);
             return capped(Refusal.ADDRESS_HOURLY_CAP, addressCounter, addressCap, count, last);
         }
@@ -156,15 +144,10 @@ public final class ResendSchedule {
      * The claimed message went out: from now on the next one waits one cooldown longer. Written at the end of the
      * request (the store's put is transactional), which is why the claim itself is a separate, immediate put-if-absent.
      */
-    public void recordSent(Decision claimed, TwoFactorSettings settings) {
+    void recordSent(Decision claimed, TwoFactorSettings settings) {
         int next = claimed.previousCount() + 1;
         store.put(key, (long) next * settings.resendCooldownSeconds() + QUIET_RESET_SECONDS,
                 Map.of("count", Integer.toString(next), "last", Long.toString(Time.currentTime())));
-    }
-
-    /** The message did not go out: the user should not have to wait for a send that never happened. */
-    public void release(Decision claimed) {
-        store.remove(claimKey(claimed.previousCount(), claimed.previousLast()));
     }
 
     private String claimKey(int count, long last) {
@@ -199,7 +182,7 @@ public final class ResendSchedule {
     }
 
     /** After a successful sign-in the next login starts with no wait. */
-    public void reset() {
+    void reset() {
         store.remove(key);
         store.remove(claimKey(0, 0));
     }

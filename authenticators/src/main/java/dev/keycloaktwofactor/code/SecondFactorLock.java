@@ -89,8 +89,13 @@ public final class SecondFactorLock {
 
     /** The page that ends a login attempt of a locked user. */
     public Response page(LoginFormsProvider form) {
+        return page(form, minutesLeft());
+    }
+
+    /** The page that ends a login attempt of a user locked for {@code minutesLeft} more minutes. */
+    public static Response page(LoginFormsProvider form, int minutesLeft) {
         return form.setAttribute("twofactorMessage", MESSAGE)
-                .setAttribute("twofactorMessageParams", List.of(Integer.toString(minutesLeft())))
+                .setAttribute("twofactorMessageParams", List.of(Integer.toString(minutesLeft)))
                 .createForm("twofactor-message.ftl");
     }
 

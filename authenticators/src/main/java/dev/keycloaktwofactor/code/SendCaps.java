@@ -1,7 +1,10 @@
 package dev.keycloaktwofactor.code;
 
 import org.keycloak.Config;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.SingleUseObjectProvider;
+import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
@@ -12,7 +15,9 @@ import java.util.Map;
 /**
  * Hard caps on codes sent in any rolling hour, on top of the resend wait: per user and channel, per source address,
  * per destination (a number, an address). Server-wide options of the policy step, e.g.
- * {@code --spi-authenticator--twofactor-authenticator--max-sends-per-address-per-hour=200}; read once at start.
+ * {@code --spi-authenticator--twofactor-authenticator--max-sends-per-address-per-hour=200}; read once at start by that
+ * factory, which holds them ({@link Source}) and is found through the session ({@link #of}): no static state here, and
+ * the code engine is handed its caps ({@link CodeExchange}).
  * <p>
  * Every send follows a correct password, so the per-address cap guards against one thing only: someone holding many
  * stolen passwords pumping texts (toll fraud). It therefore counts <b>texts</b> ({@value #PER_ADDRESS}, 200 by
@@ -31,7 +36,17 @@ public record SendCaps(int perUser, int perAddress, int perDestination, int emai
     public static final SendCaps DEFAULTS = new SendCaps(10, 200, 10, 0);
     private static final int MOST = 1000;
 
-    private static volatile SendCaps current = DEFAULTS;
+    /**
+     * The provider id of the policy step (the authenticator factory in {@code wiring} that declares these options and
+     * holds their values). Spelled out here because this layer may not import that one; a test in {@code wiring} checks
+     * that the two agree.
+     */
+    public static final String DECLARED_BY = "twofactor-authenticator";
+
+    /** Whoever read the options at start and holds them: the policy step's factory. */
+    public interface Source {
+        SendCaps sendCaps();
+    }
 
     public SendCaps {
         check(PER_USER, perUser, 1);
@@ -51,13 +66,18 @@ public record SendCaps(int perUser, int perAddress, int perDestination, int emai
         return "email".equals(channel) ? emailsPerAddress : perAddress;
     }
 
-    public static SendCaps current() {
-        return current;
+    /**
+     * The caps in force on this server: those its policy step's factory read at start, or the defaults where there is
+     * none (a server without the step has nothing that sends codes).
+     */
+    public static SendCaps of(KeycloakSession session) {
+        ProviderFactory<Authenticator> factory = session.getKeycloakSessionFactory().getProviderFactory(Authenticator.class, DECLARED_BY);
+        return factory instanceof Source source ? source.sendCaps() : DEFAULTS;
     }
 
     /** Reads the options (a bad value stops the server at start, naming the option, rather than running uncapped). */
-    public static void configure(Config.Scope config) {
-        current = new SendCaps(config.getInt(PER_USER, DEFAULTS.perUser()), config.getInt(PER_ADDRESS, DEFAULTS.perAddress()),
+    public static SendCaps read(Config.Scope config) {
+        return new SendCaps(config.getInt(PER_USER, DEFAULTS.perUser()), config.getInt(PER_ADDRESS, DEFAULTS.perAddress()),
                 config.getInt(PER_DESTINATION, DEFAULTS.perDestination()), config.getInt(EMAILS_PER_ADDRESS, DEFAULTS.emailsPerAddress()));
     }
 

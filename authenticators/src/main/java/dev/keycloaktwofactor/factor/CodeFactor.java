@@ -2,6 +2,7 @@ package dev.keycloaktwofactor.factor;
 
 import dev.keycloaktwofactor.code.CodeChannel;
 import dev.keycloaktwofactor.code.CodeDelivery;
+import dev.keycloaktwofactor.code.CodeExchange;
 import dev.keycloaktwofactor.code.CodePurpose;
 import dev.keycloaktwofactor.code.CodeStep;
 import dev.keycloaktwofactor.code.CodeStore;
@@ -10,11 +11,13 @@ import dev.keycloaktwofactor.code.DeliveryStatusResource;
 import dev.keycloaktwofactor.code.OneTimeCode;
 import dev.keycloaktwofactor.code.ResendSchedule;
 import dev.keycloaktwofactor.code.SecondFactorLock;
-import dev.keycloaktwofactor.code.SendRefusals;
+import dev.keycloaktwofactor.code.SendCaps;
+import dev.keycloaktwofactor.metrics.TwoFactorMetrics;
+import dev.keycloaktwofactor.model.TrustedNetworks;
 import dev.keycloaktwofactor.model.TwoFactorSettings;
+import org.keycloak.common.util.Time;
 import org.keycloak.events.Errors;
 import org.keycloak.forms.login.LoginFormsProvider;
-import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -31,6 +34,9 @@ import java.time.format.DateTimeFormatter;
  * when no live code exists; otherwise it says when the live one went out and until when it works. A refresh, the
  * back button or a double submit sends nothing; only the resend button asks for another code (which replaces the
  * live one), and the server decides whether it may go out. Wrong entries count per user ({@link SecondFactorLock}).
+ * <p>
+ * The decisions are the code engine's ({@link CodeExchange}, one per request); this class keeps the Keycloak side:
+ * the login's notes, the pages and their messages, events, metrics, and handing a code over for delivery.
  */
 public class CodeFactor implements SecondFactor {
 
@@ -52,7 +58,7 @@ public class CodeFactor implements SecondFactor {
 
     /** @param submitLabel message key of the code page's button, null for the default "Sign in" */
     public CodeFactor(CodeChannel channel, CodePurpose purpose, String submitLabel) {
-        this.channel = dev.keycloaktwofactor.metrics.TwoFactorMetrics.measured(channel);
+        this.channel = TwoFactorMetrics.measured(channel);
         this.purpose = purpose;
         this.submitLabel = submitLabel;
     }
@@ -66,14 +72,14 @@ public class CodeFactor implements SecondFactor {
         return "twofactor." + channel.id() + "." + purpose.id() + "." + name;
     }
 
-    @Override
-    public void challenge(CodeStep step, TwoFactorSettings settings) {
-        start(step, settings);
-    }
-
-    @Override
-    public boolean action(CodeStep step, TwoFactorSettings settings) {
-        return handle(step, settings);
+    /**
+     * This request's dealings with the user's codes on this channel: made once per request, with the destination
+     * looked up once and the server's caps handed in.
+     */
+    private CodeExchange exchange(CodeStep context, TwoFactorSettings settings, String destination) {
+        return new CodeExchange(context.session().singleUseObjects(), context.realm().getId(), context.user().getId(),
+                channel.id(), purpose, destination, context.remoteAddr(),
+                TrustedNetworks.exempts(context.realm(), settings, context.remoteAddr()), settings, SendCaps.of(context.session()));
     }
 
     /**
@@ -87,38 +93,33 @@ public class CodeFactor implements SecondFactor {
     }
 
     /** Shows the code page, sending the first code of this page if none was sent yet. */
-    public void start(CodeStep context, TwoFactorSettings settings) {
+    @Override
+    public void challenge(CodeStep context, TwoFactorSettings settings) {
         String destination = channel.destination(context);
         if (destination == null) {
-            context.event().user(context.user()).error("twofactor_no_" + channel.id());
-            LoginFormsProvider page = context.form();
-            channel.describeMissingDestination(context, page);
-            context.challenge(channel.missingDestinationTemplate() != null
-                    ? page.createForm(channel.missingDestinationTemplate())
-                    : messagePage(context, channel.missingDestinationMessage()));
+            missingDestination(context);
             return;
         }
-        SecondFactorLock lock = new SecondFactorLock(context.session(), context.realm(), context.user());
-        if (lock.isLocked()) {
+        CodeExchange codes = exchange(context, settings, destination);
+        if (codes.locked()) {
             // no code goes out to a user who may not enter one
-            context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
-            context.challenge(lock.page(context.form()));
+            locked(context, codes);
             return;
         }
         AuthenticationSessionModel authSession = context.authSession();
         if (authSession.getAuthNote(note("sent")) != null) {
             // Refresh or back: this page was shown before, and its code (if any) still stands.
-            context.challenge(codePage(context, settings, null));
+            context.challenge(codePage(context, settings, codes, null));
             return;
         }
         authSession.setAuthNote(note("sent"), "true");
-        if (codes(context).live() != null) {
+        if (codes.live() != null) {
             // A code sent for another attempt (tab, browser, device) still works here: no second one, and the page
             // says when it went out and until when it is valid.
-            context.challenge(codePage(context, settings, null));
+            context.challenge(codePage(context, settings, codes, null));
             return;
         }
-        send(context, settings, false);
+        send(context, settings, codes, false);
     }
 
     /**
@@ -126,135 +127,128 @@ public class CodeFactor implements SecondFactor {
      *
      * @return true when the code was accepted; otherwise a page has been set as the challenge
      */
-    public boolean handle(CodeStep context, TwoFactorSettings settings) {
+    @Override
+    public boolean action(CodeStep context, TwoFactorSettings settings) {
         MultivaluedMap<String, String> form = context.formParams();
-        if (channel.destination(context) == null) {
-            start(context, settings);
+        String destination = channel.destination(context);
+        if (destination == null) {
+            missingDestination(context);
             return false;
         }
+        CodeExchange codes = exchange(context, settings, destination);
         if (form.containsKey(RESEND_FIELD)) {
-            resend(context, settings);
+            resend(context, settings, codes);
             return false;
         }
-        if (delivery(context) == DeliveryState.Status.FAILED && codes(context).live() == null) {
+        if (delivery(context) == DeliveryState.Status.FAILED && codes.live() == null) {
             // the code never went out and none from before works (also without JavaScript, this is where the user
             // learns it): nothing to check. With an earlier code still live, it is checked, and the page says both.
-            context.challenge(codePage(context, settings, null));
+            context.challenge(codePage(context, settings, codes, null));
             return false;
         }
         String code = OneTimeCode.normalize(form.getFirst(CODE_FIELD));
         if (code == null) {
-            context.challenge(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
+            context.challenge(codePage(context, settings, codes, new FormMessage(CODE_FIELD, "twofactorCodeMissing")));
             return false;
         }
-        SecondFactorLock lock = new SecondFactorLock(context.session(), context.realm(), context.user());
-        SecondFactorLock.Attempt attempt = lock.claim(settings);
-        if (attempt.locked()) {
-            context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
-            context.challenge(lock.page(context.form()));
-            return false;
+        CodeExchange.Check check = codes.check(code);
+        if (check.checked() != null) {
+            TwoFactorMetrics.codeChecked(channel.id(), check.checked());
         }
-        switch (dev.keycloaktwofactor.metrics.TwoFactorMetrics.codeChecked(channel.id(), codes(context).verify(code))) {
+        switch (check.verdict()) {
+            case LOCKED -> locked(context, codes);
             case ACCEPTED -> {
-                lock.reset();
-                schedule(context).reset();
-                context.authSession().removeAuthNote(note("delivery"));
-                context.authSession().removeAuthNote(note("sent"));
-                context.authSession().removeAuthNote(note("resends"));
+                forget(context);
                 return true;
             }
             case WRONG -> {
                 context.event().user(context.user()).error(Errors.INVALID_USER_CREDENTIALS);
-                if (lock.wrong(attempt, settings)) {
-                    dev.keycloaktwofactor.metrics.TwoFactorMetrics.lockedOut();
-                    context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
-                    context.wrongCode(lock.page(context.form()));
-                } else {
-                    context.wrongCode(codePage(context, settings, invalid(attempt)));
-                }
+                context.wrongCode(codePage(context, settings, codes, invalid(check.triesLeft())));
             }
-            case SUPERSEDED -> {
-                // the user's own older code, not a guess: it does not count, and the page says what to do
-                lock.release(attempt);
-                context.challenge(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeSuperseded")));
+            case LOCKED_NOW -> {
+                context.event().user(context.user()).error(Errors.INVALID_USER_CREDENTIALS);
+                TwoFactorMetrics.lockedOut();
+                context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
+                context.wrongCode(SecondFactorLock.page(context.form(), codes.lockMinutesLeft()));
             }
-            case EXPIRED, NONE_PENDING -> {
-                // not a guess at a live code: it does not count against the user
-                lock.release(attempt);
-                context.challenge(codePage(context, settings, new FormMessage(CODE_FIELD, "twofactorCodeExpired")));
-            }
+            // the user's own older code, not a guess: it does not count, and the page says what to do
+            case SUPERSEDED -> context.challenge(codePage(context, settings, codes, new FormMessage(CODE_FIELD, "twofactorCodeSuperseded")));
+            // not a guess at a live code: it does not count against the user
+            case EXPIRED -> context.challenge(codePage(context, settings, codes, new FormMessage(CODE_FIELD, "twofactorCodeExpired")));
         }
         return false;
     }
 
+    /** The page of a user with no destination on this channel. */
+    private void missingDestination(CodeStep context) {
+        context.event().user(context.user()).error("twofactor_no_" + channel.id());
+        LoginFormsProvider page = context.form();
+        channel.describeMissingDestination(context, page);
+        context.challenge(channel.missingDestinationTemplate() != null
+                ? page.createForm(channel.missingDestinationTemplate())
+                : messagePage(context, channel.missingDestinationMessage()));
+    }
+
+    /** A locked user's try: the event, and the page that ends the login attempt. */
+    private static void locked(CodeStep context, CodeExchange codes) {
+        context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
+        context.challenge(SecondFactorLock.page(context.form(), codes.lockMinutesLeft()));
+    }
+
     /** "Invalid code.", with the tries left when two or fewer remain. */
     public static FormMessage invalid(SecondFactorLock.Attempt attempt) {
-        int left = attempt.triesLeftIfWrong();
+        return invalid(attempt.triesLeftIfWrong());
+    }
+
+    private static FormMessage invalid(int left) {
         return left <= 2 ? new FormMessage(CODE_FIELD, "twofactorCodeInvalidTriesLeft", Integer.toString(left))
                 : new FormMessage(CODE_FIELD, "twofactorCodeInvalid");
     }
 
-    private void resend(CodeStep context, TwoFactorSettings settings) {
+    private void resend(CodeStep context, TwoFactorSettings settings, CodeExchange codes) {
         AuthenticationSessionModel authSession = context.authSession();
-        SecondFactorLock lock = new SecondFactorLock(context.session(), context.realm(), context.user());
-        if (lock.isLocked()) {
-            context.event().clone().user(context.user()).error(SecondFactorLock.EVENT);
-            context.challenge(lock.page(context.form()));
+        if (codes.locked()) {
+            locked(context, codes);
             return;
         }
         int resends = resends(authSession);
         if (resends >= settings.maxResends()) {
-            dev.keycloaktwofactor.metrics.TwoFactorMetrics.sendRefused("resend_limit");
+            TwoFactorMetrics.sendRefused("resend_limit");
             context.event().user(context.user()).error(EVENT_SEND_REFUSED);
-            context.challenge(codePage(context, settings, new FormMessage(null, "twofactorResendLimit")));
+            context.challenge(codePage(context, settings, codes, new FormMessage(null, "twofactorResendLimit")));
             return;
         }
-        if (send(context, settings, true)) {
+        if (send(context, settings, codes, true)) {
             authSession.setAuthNote(note("resends"), Integer.toString(resends + 1));
         }
     }
 
     /** @return true when a code went out */
-    private boolean send(CodeStep context, TwoFactorSettings settings, boolean isResend) {
-        UserModel user = context.user();
-        ResendSchedule schedule = schedule(context);
-        CodeStore codes = codes(context);
-        // the wait is for a code the user has; with none alive (never sent, expired) the next one goes out at once
-        ResendSchedule.Decision decision = schedule.tryClaim(settings, codes.live() == null);
-        if (!decision.allowed()) {
-            dev.keycloaktwofactor.metrics.TwoFactorMetrics.sendRefused(decision.refusal().name());
-            context.event().user(user).detail("reason", decision.refusal().name().toLowerCase()).error(EVENT_SEND_REFUSED);
+    private boolean send(CodeStep context, TwoFactorSettings settings, CodeExchange codes, boolean isResend) {
+        CodeExchange.Send outcome = codes.send(context.authSession().getParentSession().getId());
+        if (outcome instanceof CodeExchange.Refused refused) {
+            TwoFactorMetrics.sendRefused(refused.refusal().name());
+            context.event().user(context.user()).detail("reason", refused.refusal().name().toLowerCase()).error(EVENT_SEND_REFUSED);
             FormMessage why;
-            if (decision.refusal() == ResendSchedule.Refusal.COOLDOWN) {
-                why = new FormMessage(null, isResend ? "twofactorResendTooSoon" : "twofactorCodeRecentlySent", decision.waitSeconds());
+            if (refused.refusal() == ResendSchedule.Refusal.COOLDOWN) {
+                why = new FormMessage(null, isResend ? "twofactorResendTooSoon" : "twofactorCodeRecentlySent", refused.waitSeconds());
             } else {
-                // an hourly cap: the page names it and says when to try again; a refresh says the same until then
-                SendRefusals.count(context.session().singleUseObjects(), context.realm().getId(),
-                        SendRefusals.Cap.of(decision.refusal(), channel.id()));
-                long freeAt = org.keycloak.common.util.Time.currentTime() + decision.waitSeconds();
-                String key = capMessage(decision.refusal());
+                // an hourly cap (counted for the admins by the engine): the page names it and says when to try again;
+                // a refresh says the same until then
+                long freeAt = Time.currentTime() + refused.waitSeconds();
+                String key = capMessage(refused.refusal());
                 context.authSession().setAuthNote(note("refused"), key + "|" + freeAt);
                 why = new FormMessage(null, key, tryAgainAt(freeAt));
             }
-            context.challenge(codePage(context, settings, why));
+            context.challenge(codePage(context, settings, codes, why));
             return false;
         }
-        CodeStore.Issued issued = codes.issue(settings.codeLength());
-        // The send runs after this request has committed (the code must exist before it can arrive), off the request
-        // path; its outcome is kept under a token that this page polls. A failed send puts back the code and the wait
-        // from before it, so "Send again" works at once; the caps keep counting it (a send counts when attempted).
-        String token = DeliveryState.begin(context.session().singleUseObjects(), context.authSession().getParentSession().getId(),
-                codes, codes.snapshot(), issued.id(), schedule, decision, settings.resendCooldownSeconds());
-        codes.save(issued, settings.codeTtlSeconds());
-        schedule.recordSent(decision, settings);
+        CodeExchange.Sent sent = (CodeExchange.Sent) outcome;
         context.authSession().removeAuthNote(note("refused"));
-        context.authSession().setAuthNote(note("delivery"), token);
-        CodeDelivery.afterCommit(context.session(), context, channel, channel.destination(context), issued.code(), purpose,
-                settings, token);
-        long now = org.keycloak.common.util.Time.currentTime();
+        context.authSession().setAuthNote(note("delivery"), sent.token());
+        CodeDelivery.afterCommit(context.session(), context, channel, codes.destination(), sent.code(), purpose, settings, sent.token());
         // the store's put shows at commit: this page is told about the new code directly
-        CodeStore.Live sent = new CodeStore.Live(issued.id(), now, now + settings.codeTtlSeconds());
-        context.challenge(codePage(context, settings, isResend ? new FormMessage(null, "twofactorCodeSent") : null, sent));
+        context.challenge(codePage(context, settings, codes, isResend ? new FormMessage(null, "twofactorCodeSent") : null, sent.live()));
         return true;
     }
 
@@ -281,7 +275,7 @@ public class CodeFactor implements SecondFactor {
         if (refused != null) {
             int bar = refused.lastIndexOf('|');
             long freeAt = bar < 0 ? 0 : Long.parseLong(refused.substring(bar + 1));
-            if (freeAt > org.keycloak.common.util.Time.currentTime()) {
+            if (freeAt > Time.currentTime()) {
                 return new FormMessage(null, refused.substring(0, bar), tryAgainAt(freeAt));
             }
         }
@@ -295,27 +289,18 @@ public class CodeFactor implements SecondFactor {
                 context.authSession().getParentSession().getId());
     }
 
-    private ResendSchedule schedule(CodeStep context) {
-        return new ResendSchedule(context.session(), context.realm(), context.user(), channel.id(),
-                channel.destination(context), context.remoteAddr());
-    }
-
-    private CodeStore codes(CodeStep context) {
-        return new CodeStore(context.session().singleUseObjects(), context.realm().getId(), context.user().getId(),
-                channel.id(), purpose, channel.destination(context));
-    }
-
     private int resends(AuthenticationSessionModel authSession) {
         String v = authSession.getAuthNote(note("resends"));
         return v == null ? 0 : Integer.parseInt(v);
     }
 
-    private Response codePage(CodeStep context, TwoFactorSettings settings, FormMessage message) {
-        return codePage(context, settings, message, codes(context).live());
+    private Response codePage(CodeStep context, TwoFactorSettings settings, CodeExchange codes, FormMessage message) {
+        return codePage(context, settings, codes, message, codes.live());
     }
 
     /** @param live the user's live code on this channel, or null when none works now */
-    private Response codePage(CodeStep context, TwoFactorSettings settings, FormMessage message, CodeStore.Live live) {
+    private Response codePage(CodeStep context, TwoFactorSettings settings, CodeExchange codes, FormMessage message,
+                              CodeStore.Live live) {
         LoginFormsProvider form = context.form();
         if (live == null && (message == null || !FormMessage.GLOBAL.equals(message.getField()))) {
             // no code to enter, so no code field: what would be said about it is said to the page
@@ -333,7 +318,7 @@ public class CodeFactor implements SecondFactor {
         }
         AuthenticationSessionModel authSession = context.authSession();
         boolean resendAllowed = resends(authSession) < settings.maxResends();
-        String destination = channel.destination(context);
+        String destination = codes.destination();
         DeliveryState.Status delivery = delivery(context);
         boolean failed = delivery == DeliveryState.Status.FAILED;
         if (delivery == DeliveryState.Status.PENDING) {
@@ -345,7 +330,7 @@ public class CodeFactor implements SecondFactor {
                 .setAttribute("twofactorDestination", destination == null ? null : channel.masked(destination))
                 .setAttribute("twofactorResendAllowed", resendAllowed)
                 .setAttribute("twofactorDeliveryFailed", failed)
-                .setAttribute("twofactorResendIn", live == null || failed ? 0 : schedule(context).secondsToWait(settings))
+                .setAttribute("twofactorResendIn", live == null || failed ? 0 : codes.secondsToWait())
                 .setAttribute("twofactorSentAt", live == null ? null : CLOCK.format(Instant.ofEpochSecond(live.sentAt())))
                 .setAttribute("twofactorValidUntil", live == null ? null : CLOCK.format(Instant.ofEpochSecond(live.expiresAt())))
                 .setAttribute("twofactorLiveCode", live != null)

@@ -51,7 +51,7 @@ public class SetupAppAction extends SingletonAction {
             context.challenge(AuthenticatorAppFactor.enrollmentPage(step, null));
             return;
         }
-        EMAIL_CODE.start(step, settings);
+        EMAIL_CODE.challenge(step, settings);
     }
 
     @Override
@@ -63,7 +63,7 @@ public class SetupAppAction extends SingletonAction {
         }
         CodeStep step = CodeStep.of(context);
         if (context.getAuthenticationSession().getAuthNote(NOTE_EMAIL_CONFIRMED) == null) {
-            if (EMAIL_CODE.handle(step, settings)) {
+            if (EMAIL_CODE.action(step, settings)) {
                 context.getAuthenticationSession().setAuthNote(NOTE_EMAIL_CONFIRMED, "true");
                 context.challenge(AuthenticatorAppFactor.enrollmentPage(step, null));
             }

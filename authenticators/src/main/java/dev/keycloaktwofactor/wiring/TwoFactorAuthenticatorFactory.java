@@ -36,11 +36,15 @@ import java.util.Set;
  * The policy step. Its category is "otp": since Keycloak 26.6 brute-force protection counts failures of the
  * password, otp and recovery-code categories only, and every wrong code of ours must count.
  */
-public class TwoFactorAuthenticatorFactory extends FlowStepFactory implements ServerInfoAwareProviderFactory, SupportOptions.Source {
+public class TwoFactorAuthenticatorFactory extends FlowStepFactory
+        implements ServerInfoAwareProviderFactory, SendCaps.Source, SupportOptions.Source {
 
     public static final String PROVIDER_ID = "twofactor-authenticator";
     private static final Logger LOG = Logger.getLogger(TwoFactorAuthenticatorFactory.class);
 
+    /** The server-wide caps on codes sent per hour, read in {@link #init}; found through the session ({@link SendCaps#of}). */
+    private volatile SendCaps sendCaps = SendCaps.DEFAULTS;
+    /** Technical support access options, read in {@link #init}; found through the session ({@link SupportOptions#of}). */
     private volatile SupportOptions supportOptions = SupportOptions.DEFAULTS;
 
     public TwoFactorAuthenticatorFactory() {
@@ -74,9 +78,14 @@ public class TwoFactorAuthenticatorFactory extends FlowStepFactory implements Se
     @Override
     public void init(Config.Scope config) {
         super.init(config);
-        SendCaps.configure(config);
+        sendCaps = SendCaps.read(config);
         supportOptions = SupportOptions.read(config);
         CodeDelivery.start(DeliveryOptions.of(config));
+    }
+
+    @Override
+    public SendCaps sendCaps() {
+        return sendCaps;
     }
 
     /**
@@ -104,7 +113,7 @@ public class TwoFactorAuthenticatorFactory extends FlowStepFactory implements Se
 
     @Override
     public Map<String, String> getOperationalInfo() {
-        Map<String, String> info = new java.util.LinkedHashMap<>(SendCaps.current().asInfo());
+        Map<String, String> info = new java.util.LinkedHashMap<>(sendCaps.asInfo());
         info.putAll(supportOptions.asInfo());
         info.putAll(CodeDelivery.options().asInfo());
         return info;

@@ -26,24 +26,19 @@ class DeliveryStateTest {
     }
 
     private ResendSchedule schedule() {
-        return new ResendSchedule(store, "realm", "user", "email", "a@example.test", "10.0.0.1");
+        return new ResendSchedule(store, "realm", "user", "email", "a@example.test", "10.0.0.1", false, SendCaps.DEFAULTS);
     }
 
-    /** What CodeFactor does for one send: claim, begin, save the code, record the send. */
+    /** One send, as a code page makes it: through the engine, for the login whose session root is "root-1". */
     private record Sent(String token, CodeStore.Issued issued) {
     }
 
     private Sent send() {
-        CodeStore codes = codes();
-        ResendSchedule schedule = schedule();
-        ResendSchedule.Decision decision = schedule.tryClaim(settings, codes.live() == null);
-        assertThat(decision.allowed()).isTrue();
-        CodeStore.Issued issued = codes.issue(6);
-        String token = DeliveryState.begin(store, "root-1", codes, codes.snapshot(), issued.id(), schedule, decision,
-                settings.resendCooldownSeconds());
-        codes.save(issued, settings.codeTtlSeconds());
-        schedule.recordSent(decision, settings);
-        return new Sent(token, issued);
+        CodeExchange.Send outcome = new CodeExchange(store, "realm", "user", "email", CodePurpose.LOGIN, "a@example.test",
+                "10.0.0.1", false, settings, SendCaps.DEFAULTS).send("root-1");
+        assertThat(outcome).isInstanceOf(CodeExchange.Sent.class);
+        CodeExchange.Sent sent = (CodeExchange.Sent) outcome;
+        return new Sent(sent.token(), new CodeStore.Issued(sent.code(), sent.live().id()));
     }
 
     @Test
@@ -65,7 +60,7 @@ class DeliveryStateTest {
         assertThat(DeliveryState.read(store, sent.token(), "root-1")).isEqualTo(DeliveryState.Status.FAILED);
         assertThat(codes().live()).isNull();
         assertThat(schedule().secondsToWait(settings)).isZero();
-        assertThat(schedule().tryClaim(settings, true).allowed()).as("Send again works at once").isTrue();
+        assertThat(schedule().tryClaim(settings, () -> true).allowed()).as("Send again works at once").isTrue();
     }
 
     @Test
