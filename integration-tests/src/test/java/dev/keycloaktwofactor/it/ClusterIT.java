@@ -8,7 +8,7 @@ import dev.keycloaktwofactor.it.support.DeliveryPoll;
 import dev.keycloaktwofactor.it.support.EmailCodes;
 import dev.keycloaktwofactor.it.support.ExtraServerOptions;
 import dev.keycloaktwofactor.it.support.HttpAnswer;
-import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.KeycloakProcess;
 import dev.keycloaktwofactor.it.support.QrPage;
 import dev.keycloaktwofactor.it.support.SlowSmtp;
 import dev.keycloaktwofactor.it.support.TestRealm;
@@ -151,7 +151,7 @@ class ClusterIT {
     void aSendThatFailedAfterAsPageIsShownByBAndSendAgainOnBWorks() throws Exception {
         TestRealm r = realm("cl-email-failed", email("resendCooldownSeconds", 120));
         r.addUser("agent", "agent-pw");
-        int closed = KeycloakServer.freePort();
+        int closed = KeycloakProcess.freePort();
         r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(closed),
                 "from", "keycloak@example.test"))));
         Browser browser = r.browser().routed(a());
@@ -527,8 +527,8 @@ class ClusterIT {
         int seenA = cluster.a.logLines().size();
         ClusterServer.Node node = cluster.startAnother(name, extra);
         try {
-            ClusterServer.awaitReady(node);
-            ClusterServer.awaitLog(cluster.a, Duration.ofMinutes(2), seenA, l -> l.contains("new cluster view") && l.contains("(3)")
+            node.awaitReady(ClusterServer.READY_TIMEOUT);
+            cluster.a.awaitLog(Duration.ofMinutes(2), seenA, l -> l.contains("new cluster view") && l.contains("(3)")
                     && l.contains(name));
         } catch (Exception | AssertionError e) {
             node.kill();
@@ -624,7 +624,7 @@ class ClusterIT {
 
         int seen = cluster.b.logLines().size();
         cluster.a.kill();
-        String view = ClusterServer.awaitLog(cluster.b, Duration.ofMinutes(2), seen,
+        String view = cluster.b.awaitLog(Duration.ofMinutes(2), seen,
                 l -> l.contains("new cluster view") && l.contains("(1)"));
         System.out.println("B after A's SIGKILL: " + view);
 

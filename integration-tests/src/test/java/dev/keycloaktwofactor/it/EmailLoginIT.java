@@ -4,7 +4,7 @@ import dev.keycloaktwofactor.it.support.Browser;
 import dev.keycloaktwofactor.it.support.CodePage;
 import dev.keycloaktwofactor.it.support.DeliveryPoll;
 import dev.keycloaktwofactor.it.support.EmailCodes;
-import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.KeycloakProcess;
 import dev.keycloaktwofactor.it.support.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keycloaktwofactor.devtools.CaughtMail;
@@ -356,7 +356,7 @@ class EmailLoginIT {
     void anSmtpServerThatRefusesGivesAClearPageAndTheLoginWorksOnceFixed() throws Exception {
         TestRealm r = emailRealm("email-smtp-down", Map.of());
         r.addUser("agent", "agent-pw");
-        int closed = KeycloakServer.freePort();
+        int closed = KeycloakProcess.freePort();
         r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(closed),
                 "from", "keycloak@example.test"))));
         Browser b = r.browser();
