@@ -3,7 +3,6 @@ package dev.keycloaktwofactor.it.support;
 import dev.keycloaktwofactor.devtools.MailCatcher;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -77,15 +76,7 @@ public final class ClusterServer {
 
     public static synchronized ClusterServer get() {
         if (instance == null) {
-            try {
-                instance = start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "cluster-stop"));
+            instance = KeycloakProcess.startForThisJvm(ClusterServer::start, ClusterServer::stop, "cluster-stop");
         }
         return instance;
     }

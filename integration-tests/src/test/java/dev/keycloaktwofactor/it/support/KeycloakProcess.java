@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -60,6 +61,27 @@ public class KeycloakProcess {
         pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         pb.environment().putAll(env);
         return pb.start();
+    }
+
+    /** What starts a server: it may wait for the server (and be interrupted) or fail to write its files. */
+    @FunctionalInterface
+    public interface Start<T> {
+        T start() throws IOException, InterruptedException;
+    }
+
+    /** Starts the test JVM's server (the suite's one, or the cluster); {@code stop} ends it with the JVM. */
+    static <T> T startForThisJvm(Start<T> start, Consumer<T> stop, String hookName) {
+        T server;
+        try {
+            server = start.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.accept(server), hookName));
+        return server;
     }
 
     /** The distribution's {@code providers/} holds the built JAR and no other JAR. */

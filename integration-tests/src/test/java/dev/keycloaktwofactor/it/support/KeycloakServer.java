@@ -3,7 +3,6 @@ package dev.keycloaktwofactor.it.support;
 import dev.keycloaktwofactor.devtools.MailCatcher;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -49,15 +48,7 @@ public final class KeycloakServer {
 
     public static synchronized KeycloakServer get() {
         if (instance == null) {
-            try {
-                instance = start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "keycloak-stop"));
+            instance = KeycloakProcess.startForThisJvm(KeycloakServer::start, KeycloakServer::stop, "keycloak-stop");
         }
         return instance;
     }
