@@ -4,6 +4,7 @@
 // GET .../twofactor/send-refusals, view-realm); this only shows its answer.
 
 import { MESSAGES, t } from "./i18n.js";
+import { $, h, alertBox } from "./dom.js";
 
 // this module's words, kept here so that the page's shared dictionary stays untouched
 Object.assign(MESSAGES.en, {
@@ -47,8 +48,6 @@ Object.assign(MESSAGES.ru, {
   cap_confirm_numbers: "Разные номера, которые подтверждает один пользователь"
 });
 
-const $ = (id) => document.getElementById(id);
-
 /** The trusted networks of the settings answer into the form. */
 export function fillCapsSettings(settings) {
   $("trustedNetworks").value = ((settings && settings.trustedNetworks) || []).join("\n");
@@ -64,13 +63,11 @@ export class CapsSection {
    * @param api the page's admin REST client
    * @param realmPath () => "/{realm}"
    * @param describe (error) => words for a person
-   * @param alertBox (kind, title, detail, id) => an alert element
    */
-  constructor({ api, realmPath, describe, alertBox }) {
+  constructor({ api, realmPath, describe }) {
     this.api = api;
     this.realmPath = realmPath;
     this.describe = describe;
-    this.alertBox = alertBox;
     this.counts = null;
     this.error = null;
   }
@@ -104,44 +101,23 @@ export class CapsSection {
     body.replaceChildren();
     status.replaceChildren();
     if (this.error) {
-      status.append(this.alertBox("danger", t("capsLoadError", { error: this.describe(this.error) }), null, "caps-message"));
+      status.append(alertBox("danger", t("capsLoadError", { error: this.describe(this.error) }), null, "caps-message"));
       return;
     }
     if (!this.counts) {
       return;
     }
     for (const row of this.counts.caps) {
-      const tr = document.createElement("tr");
-      tr.dataset.cap = row.cap;
-      if (row.refused > 0) {
-        tr.classList.add("caps-refused");
-      }
-      const name = document.createElement("th");
-      name.scope = "row";
-      name.dataset.label = t("capsColCap");
-      name.textContent = t("cap_" + row.cap);
-      if (row.option) {
-        const option = document.createElement("span");
-        option.className = "caps-option mono small";
-        option.textContent = row.option;
-        name.append(document.createElement("br"), option);
-      }
-      const limit = document.createElement("td");
-      limit.dataset.label = t("capsColLimit");
-      limit.className = "caps-limit";
-      limit.textContent = row.limit > 0 ? String(row.limit) : t("capsNoLimit");
-      const refused = document.createElement("td");
-      refused.dataset.label = t("capsColRefused");
-      refused.className = "caps-count";
-      refused.textContent = String(row.refused);
-      tr.append(name, limit, refused);
-      body.append(tr);
+      const name = h("th", { scope: "row", dataset: { label: t("capsColCap") } }, t("cap_" + row.cap),
+        row.option ? [h("br"), h("span", { class: "caps-option mono small" }, row.option)] : null);
+      const limit = h("td", { class: "caps-limit", dataset: { label: t("capsColLimit") } },
+        row.limit > 0 ? String(row.limit) : t("capsNoLimit"));
+      const refused = h("td", { class: "caps-count", dataset: { label: t("capsColRefused") } }, String(row.refused));
+      body.append(h("tr", { class: row.refused > 0 ? "caps-refused" : null, dataset: { cap: row.cap } }, name, limit, refused));
     }
     const total = this.counts.total;
-    const p = document.createElement("p");
-    p.id = "caps-summary";
-    p.className = total > 0 ? "caps-summary hint-warning" : "caps-summary muted";
-    p.textContent = total > 0 ? t("capsSomeRefused", { count: total }) : t("capsNoRefusals");
+    const p = h("p", { id: "caps-summary", class: total > 0 ? "caps-summary hint-warning" : "caps-summary muted" },
+      total > 0 ? t("capsSomeRefused", { count: total }) : t("capsNoRefusals"));
     status.append(p);
   }
 }

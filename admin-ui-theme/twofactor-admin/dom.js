@@ -5,6 +5,9 @@ import { t } from "./i18n.js";
 
 export const $ = (id) => document.getElementById(id);
 
+/** The checked input of a radio group (by its name), or null. */
+export const checkedIn = (name) => document.querySelector("input[name=" + name + "]:checked");
+
 /** A DOM element; text is always set as text, never parsed as HTML. */
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);

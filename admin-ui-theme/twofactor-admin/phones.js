@@ -3,6 +3,7 @@
 // browser's Intl.DisplayNames in the page's language, nothing loaded from elsewhere).
 
 import { t, language } from "./i18n.js";
+import { $, h } from "./dom.js";
 
 let regions = []; // [{ region: "RU", callingCode: 7 }]
 let chosen = []; // the SMS countries as edited, in the order picked
@@ -23,17 +24,6 @@ function byName(a, b) {
   return regionName(a.region).localeCompare(regionName(b.region), language());
 }
 
-function el(tag, attrs, text) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    e.setAttribute(k, v);
-  }
-  if (text != null) {
-    e.textContent = text;
-  }
-  return e;
-}
-
 /** Loads the regions once per page. */
 export async function loadRegions(api, realmPath) {
   if (regions.length === 0) {
@@ -42,24 +32,24 @@ export async function loadRegions(api, realmPath) {
 }
 
 function renderRegionSelect(value) {
-  const select = document.getElementById("defaultPhoneRegion");
-  select.replaceChildren(el("option", { value: "" }, t("defaultPhoneRegionNone")));
+  const select = $("defaultPhoneRegion");
+  select.replaceChildren(h("option", { value: "" }, t("defaultPhoneRegionNone")));
   for (const r of [...regions].sort(byName)) {
-    select.append(el("option", { value: r.region }, label(r)));
+    select.append(h("option", { value: r.region }, label(r)));
   }
   select.value = value || "";
 }
 
 function renderChosen() {
-  const box = document.getElementById("smsCountries-chosen");
+  const box = $("smsCountries-chosen");
   box.replaceChildren();
   if (chosen.length === 0) {
-    box.append(el("span", { class: "muted", id: "smsCountries-any" }, t("smsCountriesAny")));
+    box.append(h("span", { class: "muted", id: "smsCountries-any" }, t("smsCountriesAny")));
   }
   for (const code of chosen) {
     const r = regions.find((x) => x.region === code) || { region: code, callingCode: "?" };
-    const chip = el("span", { class: "chip", "data-region": code }, label(r) + " ");
-    const remove = el("button", { type: "button", class: "chip-remove", "data-region": code,
+    const chip = h("span", { class: "chip", "data-region": code }, label(r) + " ");
+    const remove = h("button", { type: "button", class: "chip-remove", "data-region": code,
       "aria-label": t("smsCountriesRemove", { country: regionName(code) }) }, "×");
     chip.append(remove);
     box.append(chip);
@@ -67,8 +57,8 @@ function renderChosen() {
 }
 
 function renderOptions() {
-  const query = document.getElementById("smsCountries").value.trim().toLocaleLowerCase(language());
-  const list = document.getElementById("smsCountries-options");
+  const query = $("smsCountries").value.trim().toLocaleLowerCase(language());
+  const list = $("smsCountries-options");
   list.replaceChildren();
   const digits = query.replace(/^\+/, "");
   const matches = [...regions].sort(byName).filter((r) => !query
@@ -76,20 +66,20 @@ function renderOptions() {
     || (/^\d+$/.test(digits) && String(r.callingCode).startsWith(digits)));
   for (const r of matches) {
     const id = "sms-country-" + r.region;
-    const row = el("li", { class: "checkbox country-option" });
-    const box = el("input", { type: "checkbox", id, value: r.region });
+    const row = h("li", { class: "checkbox country-option" });
+    const box = h("input", { type: "checkbox", id, value: r.region });
     box.checked = chosen.includes(r.region);
-    row.append(box, el("label", { for: id }, label(r)));
+    row.append(box, h("label", { for: id }, label(r)));
     list.append(row);
   }
   if (matches.length === 0) {
-    list.append(el("li", { class: "muted" }, t("smsCountriesNoMatch")));
+    list.append(h("li", { class: "muted" }, t("smsCountriesNoMatch")));
   }
 }
 
 /** Fills the phone fields from the settings (also after a language switch). */
 export function fillPhoneSettings(s) {
-  if (!s || !document.getElementById("defaultPhoneRegion")) {
+  if (!s || !$("defaultPhoneRegion")) {
     return;
   }
   renderRegionSelect(s.defaultPhoneRegion);
@@ -100,15 +90,15 @@ export function fillPhoneSettings(s) {
 
 /** Adds the phone fields to a settings PUT body. */
 export function readPhoneSettings(body) {
-  body.defaultPhoneRegion = document.getElementById("defaultPhoneRegion").value;
+  body.defaultPhoneRegion = $("defaultPhoneRegion").value;
   body.smsCountries = [...chosen];
   return body;
 }
 
 export function wirePhoneSettings() {
-  document.getElementById("smsCountries").addEventListener("input", renderOptions);
+  $("smsCountries").addEventListener("input", renderOptions);
   // Enter in the search field picks the single match instead of submitting the whole form
-  document.getElementById("smsCountries").addEventListener("keydown", (e) => {
+  $("smsCountries").addEventListener("keydown", (e) => {
     if (e.key === "Enter") {
       e.preventDefault();
       const boxes = document.querySelectorAll("#smsCountries-options input[type=checkbox]");
@@ -117,18 +107,18 @@ export function wirePhoneSettings() {
       }
     }
   });
-  document.getElementById("smsCountries-options").addEventListener("change", (e) => {
+  $("smsCountries-options").addEventListener("change", (e) => {
     const code = e.target.value;
     chosen = e.target.checked ? [...chosen.filter((c) => c !== code), code] : chosen.filter((c) => c !== code);
     renderChosen();
   });
-  document.getElementById("smsCountries-chosen").addEventListener("click", (e) => {
+  $("smsCountries-chosen").addEventListener("click", (e) => {
     const button = e.target.closest("button.chip-remove");
     if (button) {
       chosen = chosen.filter((c) => c !== button.dataset.region);
       renderChosen();
       renderOptions();
-      document.getElementById("smsCountries").focus();
+      $("smsCountries").focus();
     }
   });
 }
@@ -139,7 +129,7 @@ export function phoneProblemNote(user) {
     return null;
   }
   const text = t("phoneProblem_" + user.phoneProblem);
-  const note = el("span", { class: "phone-problem", role: "note", "data-problem": user.phoneProblem },
+  const note = h("span", { class: "phone-problem", role: "note", "data-problem": user.phoneProblem },
     "⚠ " + (text === "phoneProblem_" + user.phoneProblem ? user.phoneProblemText : text));
   note.title = user.phoneProblemText || "";
   return note;

@@ -3,11 +3,10 @@
 // store's own count queries); asked once per realm and method, shown under the method choice.
 
 import { t } from "./i18n.js";
-
-const $ = (id) => document.getElementById(id);
+import { $, checkedIn } from "./dom.js";
 
 function chosenMethod() {
-  const checked = document.querySelector("input[name=method]:checked");
+  const checked = checkedIn("method");
   return checked ? checked.value : null;
 }
 

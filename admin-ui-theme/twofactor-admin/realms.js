@@ -3,7 +3,7 @@
 
 import { t } from "./i18n.js";
 import { CapsSection } from "./caps.js";
-import { $, h, live, alertBox, showAlert, clearAlert } from "./dom.js";
+import { $, h, live, showAlert, clearAlert } from "./dom.js";
 import { state, newUsersPage, realmPath } from "./state.js";
 import { api, explain, later } from "./session.js";
 import { readiness, loadSettings, clearFieldErrors } from "./settings.js";
@@ -11,7 +11,7 @@ import { loadUsers } from "./users.js";
 
 const REALM_CHOICE = "twofactor-admin.realm";
 
-export const caps = new CapsSection({ api, realmPath, describe: (e) => explain(e), alertBox: (...a) => alertBox(...a) });
+export const caps = new CapsSection({ api, realmPath, describe: (e) => explain(e) });
 
 export async function loadRealms() {
   let realms;

@@ -8,7 +8,7 @@ import { loadRegions, fillPhoneSettings, readPhoneSettings, wirePhoneSettings } 
 import { SupportSection } from "./support.js";
 import { MethodReadiness } from "./readiness.js";
 import { fillCapsSettings, readCapsSettings } from "./caps.js";
-import { $, live, unlive, words, alertBox, showAlert, clearAlert, confirmDialog } from "./dom.js";
+import { $, checkedIn, live, unlive, words, showAlert, clearAlert, confirmDialog } from "./dom.js";
 import { state, realmPath } from "./state.js";
 import { api, later } from "./session.js";
 
@@ -16,8 +16,8 @@ const NUMBER_FIELDS = ["codeLength", "codeTtlSeconds", "resendCooldownSeconds", 
 const METHODS = ["none", "email", "totp", "sms"];
 
 export const readiness = new MethodReadiness({ api, realmPath, settings: () => state.settings, realm: () => state.realm });
-// support.js shows its banners through alertBox; a function as text is asked again when the language changes
-const support = new SupportSection({ api, realmPath, describe: (e) => later(e), alertBox: (...a) => alertBox(...a) });
+// support.js shows its banners through dom.js's alertBox; a function as text is asked again when the language changes
+const support = new SupportSection({ api, realmPath, describe: (e) => later(e) });
 
 function setFormEnabled(enabled) {
   for (const el of $("settings-form").elements) {
@@ -100,7 +100,7 @@ function syncSmsChoice() {
 
 export function readForm() {
   const body = {};
-  const checked = document.querySelector("input[name=method]:checked");
+  const checked = checkedIn("method");
   body.method = checked ? checked.value : (state.settings ? state.settings.method : "none");
   for (const f of NUMBER_FIELDS) {
     const raw = $(f).value.trim();
@@ -119,7 +119,7 @@ export function readForm() {
 
 function fieldInput(field) {
   if (field === "method") {
-    return document.querySelector("input[name=method]:checked") || $("method-none");
+    return checkedIn("method") || $("method-none");
   }
   return $(field);
 }

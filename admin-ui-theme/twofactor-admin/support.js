@@ -3,10 +3,10 @@
 // (who may switch it, when it ends); this only shows its answer and counts down to the end it sent.
 
 import { t, language } from "./i18n.js";
+import { $, checkedIn, alertBox } from "./dom.js";
 
 const PRESETS = [60, 240, 1440, 4320];
 const UNIT_MINUTES = { minutes: 1, hours: 60, days: 1440 };
-const $ = (id) => document.getElementById(id);
 
 /** "3 h 12 min", "2 d 4 h", "5 min", "less than a minute": the time left, rounded up to the minute. */
 export function timeLeft(ms) {
@@ -43,13 +43,11 @@ export class SupportSection {
    * @param api the page's admin REST client
    * @param realmPath () => "/{realm}"
    * @param describe (error) => words for a person (a string, or a function asked again when the language changes)
-   * @param alertBox (kind, title, detail, id) => an alert element; title and detail may be such functions
    */
-  constructor({ api, realmPath, describe, alertBox }) {
+  constructor({ api, realmPath, describe }) {
     this.api = api;
     this.realmPath = realmPath;
     this.describe = describe;
-    this.alertBox = alertBox;
     this.until = null;
     this.timer = null;
   }
@@ -109,7 +107,7 @@ export class SupportSection {
 
   /** Minutes from the picker; a custom amount that is not a whole number goes as it is and the server says why. */
   chosenMinutes() {
-    const picked = document.querySelector("input[name=support-duration]:checked");
+    const picked = checkedIn("support-duration");
     if (!picked || picked.value !== "custom") {
       return Number(picked ? picked.value : PRESETS[0]);
     }
@@ -127,7 +125,7 @@ export class SupportSection {
       this.until = settings.supportAccessUntil ? new Date(settings.supportAccessUntil) : null;
       this.show();
     } catch (e) {
-      $("support-alert").replaceChildren(this.alertBox("danger", this.describe(e), null, "support-message"));
+      $("support-alert").replaceChildren(alertBox("danger", this.describe(e), null, "support-message"));
     }
   }
 
@@ -139,10 +137,10 @@ export class SupportSection {
       const saved = await this.api.put(this.realmPath() + "/twofactor/settings", { supportAccessMinutes: minutes });
       this.until = saved.supportAccessUntil ? new Date(saved.supportAccessUntil) : null;
       this.show();
-      area.replaceChildren(this.alertBox("success", () => t(minutes === 0 ? "supportStopped" : "supportStarted"), null, "support-message"));
+      area.replaceChildren(alertBox("success", () => t(minutes === 0 ? "supportStopped" : "supportStarted"), null, "support-message"));
       (minutes === 0 ? $("support-start") : $("support-stop")).focus();
     } catch (e) {
-      area.replaceChildren(this.alertBox("danger", this.describe(e), null, "support-message"));
+      area.replaceChildren(alertBox("danger", this.describe(e), null, "support-message"));
     } finally {
       button.disabled = false;
     }

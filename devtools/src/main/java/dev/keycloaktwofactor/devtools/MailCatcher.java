@@ -225,12 +225,14 @@ public final class MailCatcher implements AutoCloseable {
         for (GreenMailUser user : greenMail.getUserManager().listUser()) {
             List<StoredMessage> inbox;
             try {
-                inbox = imap.getInbox(user).getMessages();
+                // GreenMail answers a live view of the inbox that its SMTP threads append to (codes are sent off the
+                // request path, so one may arrive right now): a copy, never the view itself, is walked
+                inbox = new ArrayList<>(imap.getInbox(user).getMessages());
             } catch (FolderException e) {
                 continue;
             }
             for (StoredMessage message : inbox) {
-                if (seen.add(user.getEmail() + '\u0000' + message.getUid())) {
+                if (message != null && seen.add(user.getEmail() + '\u0000' + message.getUid())) {
                     fresh.add(new Fresh(user.getEmail(), message));
                 }
             }

@@ -112,7 +112,7 @@ class AsyncDeliveryIT {
             assertThat(alert.hasAttr("hidden")).as("the failure alert waits hidden").isTrue();
             assertThat(DeliveryPoll.state(b, DeliveryPoll.url(page))).isEqualTo("pending");
 
-            String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+            String code = EmailCodes.nextCode(r, "agent");
             DeliveryPoll.await(b, page, "sent", Duration.ofSeconds(10));
             assertThat(CodePage.submit(b, page, code).isRedirectToClient()).isTrue();
             pause(2500);
@@ -149,7 +149,7 @@ class AsyncDeliveryIT {
             smtp.down = false;
             Browser.Page resent = sendAgain(b, next);
             assertThat(resent.doc().selectFirst("#twofactor-delivery-failed[hidden]")).as(resent.toString()).isNotNull();
-            String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+            String code = EmailCodes.nextCode(r, "agent");
             assertThat(CodePage.submit(b, resent, code).isRedirectToClient()).isTrue();
             pause(1500);
             assertThat(EmailCodes.count(r, "agent")).as("one email for the one send that worked").isEqualTo(1);

@@ -55,7 +55,7 @@ class ClusterBenchmark {
             long t0 = System.nanoTime();
             Browser.Page codePage = b.submit(login, "form#kc-form-login", Map.of("username", "bench", "password", "bench-pw"));
             millis.add((System.nanoTime() - t0) / 1e6);
-            String code = EmailCodes.code(EmailCodes.next(r, "bench"));
+            String code = EmailCodes.nextCode(r, "bench");
             Browser.Page done = CodePage.submit(b.routed(cluster.to(cluster.b)), codePage, code);
             if (!done.isRedirectToClient()) {
                 throw new AssertionError("send " + (i + 1) + " of " + CAP + " did not complete: " + done);

@@ -8,7 +8,7 @@ import dev.keycloaktwofactor.it.support.DeliveryPoll;
 import dev.keycloaktwofactor.it.support.EmailCodes;
 import dev.keycloaktwofactor.it.support.ExtraServerOptions;
 import dev.keycloaktwofactor.it.support.HttpAnswer;
-import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.KeycloakProcess;
 import dev.keycloaktwofactor.it.support.QrPage;
 import dev.keycloaktwofactor.it.support.SlowSmtp;
 import dev.keycloaktwofactor.it.support.TestRealm;
@@ -36,6 +36,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.keycloaktwofactor.it.support.Pause.sleepSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -89,14 +90,6 @@ class ClusterIT {
         return CodePage.submit(b, page, code);
     }
 
-    private static void sleepSeconds(double s) {
-        try {
-            Thread.sleep((long) (s * 1000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static String userWithConfirmedPhone(TestRealm r, String username, String phone) {
         String id = r.addUser(username, username + "-pw");
         r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + id + "/phone", Map.of("phoneNumber", phone)));
@@ -137,7 +130,7 @@ class ClusterIT {
         Browser browser = r.browser().routed(a());
         Browser.Page page = r.signIn(browser, "agent", "agent-pw");
         assertThat(page.doc().selectFirst(CodePage.FIELD)).as(page.toString()).isNotNull();
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         // the send's state is cluster-wide: B answers the poll of the page A served
         DeliveryPoll.await(browser.routed(b()), page, "sent", Duration.ofSeconds(15));
 
@@ -151,7 +144,7 @@ class ClusterIT {
     void aSendThatFailedAfterAsPageIsShownByBAndSendAgainOnBWorks() throws Exception {
         TestRealm r = realm("cl-email-failed", email("resendCooldownSeconds", 120));
         r.addUser("agent", "agent-pw");
-        int closed = KeycloakServer.freePort();
+        int closed = KeycloakProcess.freePort();
         r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(closed),
                 "from", "keycloak@example.test"))));
         Browser browser = r.browser().routed(a());
@@ -165,7 +158,7 @@ class ClusterIT {
         r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1",
                 "port", String.valueOf(cluster.mail().smtpPort()), "from", "keycloak@example.test"))));
         Browser.Page resent = CodePage.resend(browser, next);
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         assertThat(submitCode(browser.routed(a()), resent, code).isRedirectToClient()).isTrue();
     }
 
@@ -218,7 +211,7 @@ class ClusterIT {
         r.addUser("agent", "agent-pw");
         Browser browser = r.browser().routed(a());
         Browser.Page page = r.signIn(browser, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         int invalid = 0;
         List<Browser.Page> answers = browser.inParallel(10, (tab, i) -> submitCode(tab.routed(i % 2 == 0 ? a() : b()), page,
                 String.format("%06d", (Integer.parseInt(code) + 1 + i) % 1_000_000)));
@@ -247,7 +240,7 @@ class ClusterIT {
         String userId = r.addUser("agent", "agent-pw");
         Browser browser = r.browser().routed(a());
         Browser.Page page = r.signIn(browser, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         int logins = 0;
         for (Browser.Page p : browser.inParallel(4, (tab, i) -> submitCode(tab.routed(i % 2 == 0 ? a() : b()), page, code))) {
             if (p.isRedirectToClient() && p.queryParam("code") != null) {
@@ -317,7 +310,7 @@ class ClusterIT {
         // B reads (and caches) the realm first
         Browser warm = r.browser().routed(b());
         Browser.Page page = r.signIn(warm, "agent", "agent-pw");
-        assertThat(EmailCodes.code(EmailCodes.next(r, "agent"))).hasSize(6);
+        assertThat(EmailCodes.nextCode(r, "agent")).hasSize(6);
         assertThat(submitCode(warm, page, "000000").isRedirectToClient()).isFalse();
 
         r.admin.ok(r.putSettings(r.admin, Map.of("codeLength", 8, "resendCooldownSeconds", 1)));
@@ -326,7 +319,7 @@ class ClusterIT {
         Browser.Page next = r.signIn(onB, "agent", "agent-pw");
         // the first login's code still lives (one live code per user, issue 10): "Send again" on B issues a new one
         next = CodePage.resend(onB, next);
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         assertThat(code).as("the code length saved on A, on B").hasSize(8);
         assertThat(submitCode(onB, next, code).isRedirectToClient()).isTrue();
     }
@@ -394,7 +387,7 @@ class ClusterIT {
                 + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(page, StandardCharsets.UTF_8)
                 + "&code_challenge_method=S256&code_challenge=" + challenge);
         Browser.Page codePage = browser.submit(login, "form#kc-form-login", Map.of("username", username, "password", username + "-pw"));
-        String code = EmailCodes.code(EmailCodes.next(r, username));
+        String code = EmailCodes.nextCode(r, username);
         Browser.Page done = submitCode(browser.routed(codeNode), codePage, code);
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
         HttpAnswer tokens = AdminClient.tokenRequest(tokenNode, r.name, Map.of("grant_type", "authorization_code",
@@ -464,7 +457,7 @@ class ClusterIT {
         r.addUser("agent", "agent-pw");
         Browser browser = r.browser().routed(a());
         Browser.Page page = r.signIn(browser, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         String wrong = code.equals("000000") ? "111111" : "000000";
         page = submitCode(browser.routed(b()), page, wrong);
         page = CodePage.resend(browser, page);
@@ -527,8 +520,8 @@ class ClusterIT {
         int seenA = cluster.a.logLines().size();
         ClusterServer.Node node = cluster.startAnother(name, extra);
         try {
-            ClusterServer.awaitReady(node);
-            ClusterServer.awaitLog(cluster.a, Duration.ofMinutes(2), seenA, l -> l.contains("new cluster view") && l.contains("(3)")
+            node.awaitReady(ClusterServer.READY_TIMEOUT);
+            cluster.a.awaitLog(Duration.ofMinutes(2), seenA, l -> l.contains("new cluster view") && l.contains("(3)")
                     && l.contains(name));
         } catch (Exception | AssertionError e) {
             node.kill();
@@ -570,7 +563,7 @@ class ClusterIT {
             assertThat(EmailCodes.count(r, "agent")).as("the code was sent before the node's exit").isEqualTo(1);
             assertThat(c.logLines()).as("node-grace gave up on no send").noneMatch(l -> l.contains("not sent after"));
 
-            String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+            String code = EmailCodes.nextCode(r, "agent");
             DeliveryPoll.await(browser.routed(b()), page, "sent", Duration.ofSeconds(10));
             Browser.Page done = submitCode(browser.routed(b()), page, code);
             assertThat(done.isRedirectToClient()).as("the code sent by the stopped node, entered on B: " + done).isTrue();
@@ -602,7 +595,7 @@ class ClusterIT {
 
             smtp.delayMillis = 0;
             Browser.Page resent = CodePage.resend(browser.routed(b()), next);
-            String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+            String code = EmailCodes.nextCode(r, "agent");
             assertThat(submitCode(browser.routed(b()), resent, code).isRedirectToClient()).as("the code sent again by B").isTrue();
             sleepSeconds(1);
             assertThat(EmailCodes.count(r, "agent")).as("the stopped node's send never went out").isEqualTo(1);
@@ -620,11 +613,11 @@ class ClusterIT {
         r.makeRealmAdmin(bossId);
         Browser browser = r.browser().routed(a());
         Browser.Page page = r.signIn(browser, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
 
         int seen = cluster.b.logLines().size();
         cluster.a.kill();
-        String view = ClusterServer.awaitLog(cluster.b, Duration.ofMinutes(2), seen,
+        String view = cluster.b.awaitLog(Duration.ofMinutes(2), seen,
                 l -> l.contains("new cluster view") && l.contains("(1)"));
         System.out.println("B after A's SIGKILL: " + view);
 
@@ -637,7 +630,7 @@ class ClusterIT {
         Browser fresh = r.browser().routed(b());
         Browser.Page next = r.signIn(fresh, "agent", "agent-pw");
         sleepSeconds(0.2);
-        assertThat(submitCode(fresh, next, EmailCodes.code(EmailCodes.next(r, "agent"))).isRedirectToClient()).isTrue();
+        assertThat(submitCode(fresh, next, EmailCodes.nextCode(r, "agent")).isRedirectToClient()).isTrue();
         Browser pageBrowser = new Browser(cluster.publicUrl() + "/realms/" + r.name + "/twofactor-admin/").routed(b());
         JsonNode tokens = pageTokens(r, pageBrowser, "boss", b(), cluster.b.baseUrl());
         assertSecurityPageServedBy(cluster.b, r, tokens.get("access_token").asText());

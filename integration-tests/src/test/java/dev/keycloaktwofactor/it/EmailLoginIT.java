@@ -4,7 +4,7 @@ import dev.keycloaktwofactor.it.support.Browser;
 import dev.keycloaktwofactor.it.support.CodePage;
 import dev.keycloaktwofactor.it.support.DeliveryPoll;
 import dev.keycloaktwofactor.it.support.EmailCodes;
-import dev.keycloaktwofactor.it.support.KeycloakServer;
+import dev.keycloaktwofactor.it.support.KeycloakProcess;
 import dev.keycloaktwofactor.it.support.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keycloaktwofactor.devtools.CaughtMail;
@@ -16,6 +16,7 @@ import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 
+import static dev.keycloaktwofactor.it.support.Pause.sleepSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Method "email": a code by email after the password, with the server in charge of every limit. */
@@ -27,14 +28,6 @@ class EmailLoginIT {
         s.putAll(settings);
         r.admin.ok(r.putSettings(r.admin, s));
         return r;
-    }
-
-    private static void sleepSeconds(double s) {
-        try {
-            Thread.sleep((long) (s * 1000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Test
@@ -87,7 +80,7 @@ class EmailLoginIT {
         r.addUser("agent", "agent-pw");
         Browser first = r.browser();
         Browser.Page page = r.signIn(first, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
 
         sleepSeconds(1.2);
         Browser second = r.browser();
@@ -108,13 +101,13 @@ class EmailLoginIT {
         r.addUser("agent", "agent-pw");
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
-        String old = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String old = EmailCodes.nextCode(r, "agent");
         sleepSeconds(1.2);
         Browser.Page resent = CodePage.resend(b, page);
         assertThat(resent.doc().text()).contains("A new code has been sent");
         assertThat(resent.doc().selectFirst(".pf-v5-c-alert:contains(A new code has been sent)").className())
                 .as("news, not an error").contains("pf-m-info").doesNotContain("pf-m-danger");
-        String fresh = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String fresh = EmailCodes.nextCode(r, "agent");
         Browser.Page withOld = CodePage.submit(b, resent, old);
         assertThat(withOld.isRedirectToClient()).isFalse();
         assertThat(CodePage.submit(b, withOld, fresh).isRedirectToClient()).isTrue();
@@ -127,13 +120,13 @@ class EmailLoginIT {
         r.addUser("agent", "agent-pw");
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         String wrong = code.equals("000000") ? "111111" : "000000";
         page = CodePage.submit(b, page, wrong);
         assertThat(page.doc().text()).contains("Invalid code");
         sleepSeconds(1.2);
         page = CodePage.resend(b, page);
-        code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        code = EmailCodes.nextCode(r, "agent");
         wrong = code.equals("000000") ? "111111" : "000000";
         page = CodePage.submit(b, page, wrong);
         Browser.Page third = CodePage.submit(b, page, wrong);
@@ -150,7 +143,7 @@ class EmailLoginIT {
         String userId = r.addUser("agent", "agent-pw");
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         int logins = 0;
         for (Browser.Page p : b.inParallel(4, (tab, i) -> CodePage.submit(tab, page, code))) {
             if (p.isRedirectToClient() && p.queryParam("code") != null) {
@@ -178,7 +171,7 @@ class EmailLoginIT {
         r.addUser("agent", "agent-pw");
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         int invalid = 0;
         List<Browser.Page> answers = b.inParallel(10, (tab, i) ->
                 CodePage.submit(tab, page, String.format("%06d", (Integer.parseInt(code) + 1 + i) % 1_000_000)));
@@ -242,7 +235,7 @@ class EmailLoginIT {
         assertThat(silent.queryParam("error")).isEqualTo("login_required");
         assertThat(silent.queryParam("code")).isNull();
         // and the code page itself is still where this attempt stands; it completes only with the code
-        Browser.Page done = CodePage.submit(b, page, EmailCodes.code(EmailCodes.next(r, "agent")));
+        Browser.Page done = CodePage.submitEmailedCode(b, page, r, "agent");
         assertThat(done.isRedirectToClient()).isTrue();
         assertThat(b.cookieNames()).contains("KEYCLOAK_IDENTITY");
     }
@@ -328,9 +321,7 @@ class EmailLoginIT {
         r.admin.ok(r.admin.put("/" + r.name, Map.of("bruteForceProtected", false)));
         r.addUser("agent", "agent-pw");
         for (int i = 0; i < 10; i++) {
-            Browser b = r.browser();
-            Browser.Page page = r.signIn(b, "agent", "agent-pw");
-            assertThat(CodePage.submit(b, page, EmailCodes.code(EmailCodes.next(r, "agent"))).isRedirectToClient()).isTrue();
+            assertThat(CodePage.signInWithEmailedCode(r, "agent", "agent-pw").isRedirectToClient()).isTrue();
         }
         Browser b = r.browser();
         Browser.Page capped = r.signIn(b, "agent", "agent-pw");
@@ -356,7 +347,7 @@ class EmailLoginIT {
     void anSmtpServerThatRefusesGivesAClearPageAndTheLoginWorksOnceFixed() throws Exception {
         TestRealm r = emailRealm("email-smtp-down", Map.of());
         r.addUser("agent", "agent-pw");
-        int closed = KeycloakServer.freePort();
+        int closed = KeycloakProcess.freePort();
         r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1", "port", String.valueOf(closed),
                 "from", "keycloak@example.test"))));
         Browser b = r.browser();
@@ -371,7 +362,7 @@ class EmailLoginIT {
         r.admin.ok(r.admin.put("/" + r.name, Map.of("smtpServer", Map.of("host", "127.0.0.1",
                 "port", String.valueOf(r.kc.mail().smtpPort()), "from", "keycloak@example.test"))));
         Browser.Page retry = CodePage.resend(b, next);
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         assertThat(CodePage.submit(b, retry, code).isRedirectToClient()).isTrue();
     }
 
@@ -409,7 +400,7 @@ class EmailLoginIT {
                 "port", String.valueOf(r.kc.mail().smtpPort()), "from", "keycloak@example.test"))));
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
-        assertThat(CodePage.submit(b, page, EmailCodes.code(EmailCodes.next(r, "agent"))).isRedirectToClient()).isTrue();
+        assertThat(CodePage.submitEmailedCode(b, page, r, "agent").isRedirectToClient()).isTrue();
     }
 
     @Test
@@ -432,7 +423,7 @@ class EmailLoginIT {
         String id = r.addUser("agent", "agent-pw");
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         String wrong = code.equals("000000") ? "111111" : "000000";
         page = CodePage.submit(b, page, wrong);
         // Keycloak's blocking protector refuses, uncounted, a request while it still records the previous failure
@@ -458,7 +449,7 @@ class EmailLoginIT {
         r.addUser("agent", "agent-pw");
         Browser b = r.browser();
         Browser.Page page = r.signIn(b, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         sleepSeconds(61.5);
         Browser.Page late = CodePage.submit(b, page, code);
         assertThat(late.isRedirectToClient()).isFalse();

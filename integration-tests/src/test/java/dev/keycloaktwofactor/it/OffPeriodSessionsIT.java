@@ -2,7 +2,6 @@ package dev.keycloaktwofactor.it;
 
 import dev.keycloaktwofactor.it.support.Browser;
 import dev.keycloaktwofactor.it.support.CodePage;
-import dev.keycloaktwofactor.it.support.EmailCodes;
 import dev.keycloaktwofactor.it.support.TestRealm;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,7 @@ class OffPeriodSessionsIT {
         assertThat(sso.isRedirectToClient()).as("the off-period session does not sign in on its own: " + sso).isFalse();
         assertThat(sso.doc().selectFirst(CodePage.FIELD)).as(sso.toString()).isNotNull();
         assertThat(sso.doc().selectFirst("form#kc-form-login")).as("asked, not logged out").isNull();
-        Browser.Page done = CodePage.submit(b, sso, EmailCodes.code(EmailCodes.next(r, "agent")));
+        Browser.Page done = CodePage.submitEmailedCode(b, sso, r, "agent");
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
 
         // once given, single sign-on works again

@@ -3,7 +3,6 @@ package dev.keycloaktwofactor.it;
 import dev.keycloaktwofactor.it.support.AdminClient;
 import dev.keycloaktwofactor.it.support.Browser;
 import dev.keycloaktwofactor.it.support.CodePage;
-import dev.keycloaktwofactor.it.support.EmailCodes;
 import dev.keycloaktwofactor.it.support.HttpAnswer;
 import dev.keycloaktwofactor.it.support.Json;
 import dev.keycloaktwofactor.it.support.TestRealm;
@@ -94,7 +93,7 @@ class OtherGrantsIT {
         assertThat(pending.status()).as(pending.toString()).isEqualTo(400);
         assertThat(pending.json().path("error").asText()).isEqualTo("authorization_pending");
 
-        Browser.Page after = CodePage.submit(b, codePage, EmailCodes.code(EmailCodes.next(r, "agent")));
+        Browser.Page after = CodePage.submitEmailedCode(b, codePage, r, "agent");
         // then, and only then, the device grant's consent page (its form carries a hidden session "code")
         assertThat(after.url().toString()).as(after.toString()).contains("execution=OAUTH_GRANT");
         after = b.submit(after, "form:has(input[type=hidden][name=code])", Map.of("accept", "Yes"));

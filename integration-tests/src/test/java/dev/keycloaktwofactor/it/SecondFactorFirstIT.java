@@ -2,7 +2,6 @@ package dev.keycloaktwofactor.it;
 
 import dev.keycloaktwofactor.it.support.Browser;
 import dev.keycloaktwofactor.it.support.CodePage;
-import dev.keycloaktwofactor.it.support.EmailCodes;
 import dev.keycloaktwofactor.it.support.Json;
 import dev.keycloaktwofactor.it.support.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,7 +58,7 @@ class SecondFactorFirstIT {
         assertThat(first.doc().selectFirst("input[name=email]")).isNull();
         assertThat(first.doc().selectFirst("input[name=firstName]")).isNull();
 
-        Browser.Page next = CodePage.submit(b, first, EmailCodes.code(EmailCodes.next(r, "agent")));
+        Browser.Page next = CodePage.submitEmailedCode(b, first, r, "agent");
         assertThat(next.doc().selectFirst(CodePage.FIELD)).as(next.toString()).isNull();
         assertThat(next.doc().selectFirst("input[name=firstName], input[name=email]")).as("then the profile: " + next).isNotNull();
 

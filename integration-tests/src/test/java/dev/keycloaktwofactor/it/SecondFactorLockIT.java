@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static dev.keycloaktwofactor.it.support.Pause.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -241,7 +242,7 @@ class SecondFactorLockIT {
         r.addUser("agent", "agent-pw");
         Browser first = r.browser();
         Browser.Page page = r.signIn(first, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         String wrong = code.equals("000000") ? "111111" : "000000";
         page = CodePage.submit(first, page, wrong);
         page = CodePage.submit(first, page, wrong);
@@ -286,13 +287,5 @@ class SecondFactorLockIT {
         assertThat(locked.doc().text()).contains(LOCKED);
         assertThat(CodePage.submit(second, page2, code).isRedirectToClient()).as("the right code while locked").isFalse();
         assertThat(state(r, id).get("lockedUntil").isNull()).isFalse();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

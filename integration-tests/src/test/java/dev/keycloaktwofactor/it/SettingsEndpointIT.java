@@ -168,6 +168,41 @@ class SettingsEndpointIT {
         assertThat(nobodyId).isNotBlank();
     }
 
+    /**
+     * {@code GET .../twofactor/readiness} counts the realm's users and which of them lack an email address or a
+     * confirmed number: view-realm of that very realm, as the settings. An ordinary user of the realm and the admin
+     * of another realm (a token of that realm, valid there) are refused and get no count.
+     */
+    @Test
+    void theReadinessCountNeedsViewRealmOfThatRealm() {
+        TestRealm target = TestRealm.create("readiness-target");
+        target.makeRealmAdmin(target.addUser("boss", "boss-pw"));
+        target.addUser("agent", "agent-pw");
+        String readiness = "/" + target.name + "/twofactor/readiness?method=email";
+
+        AdminClient boss = AdminClient.passwordGrant(target.kc, target.name, "boss", "boss-pw");
+        HttpAnswer own = boss.get(readiness);
+        assertThat(own.status()).as(own.toString()).isEqualTo(200);
+        assertThat(own.json().get("method").asText()).isEqualTo("email");
+        assertThat(own.json().get("users").asInt()).isEqualTo(2);
+        assertThat(own.json().get("notReady").asInt()).isZero();
+
+        AdminClient agent = AdminClient.passwordGrant(target.kc, target.name, "agent", "agent-pw");
+        assertRefusedWithoutCounts(agent.get(readiness), "an ordinary user of the realm");
+
+        TestRealm other = TestRealm.create("readiness-other");
+        other.makeRealmAdmin(other.addUser("boss", "boss-pw"));
+        AdminClient otherBoss = AdminClient.passwordGrant(other.kc, other.name, "boss", "boss-pw");
+        assertThat(otherBoss.get("/" + other.name + "/twofactor/readiness?method=email").status())
+                .as("the other admin's token is good in its own realm").isEqualTo(200);
+        assertRefusedWithoutCounts(otherBoss.get(readiness), "another realm's admin");
+    }
+
+    private static void assertRefusedWithoutCounts(HttpAnswer answer, String who) {
+        assertThat(answer.status()).as(who + ": " + answer).isEqualTo(403);
+        assertThat(answer.body()).as(who + " learns no count").doesNotContain("notReady").doesNotContain("\"users\"");
+    }
+
     @Test
     void onlyAMasterRealmAdminActivatesSmsAndSmsMethodNeedsIt() {
         TestRealm r = TestRealm.create("sms-activation");

@@ -22,7 +22,7 @@ class SetupAppIT {
 
     private static Browser.Page emailLogin(TestRealm r, Browser b, String user, String password) {
         Browser.Page page = r.signIn(b, user, password);
-        Browser.Page done = CodePage.submit(b, page, EmailCodes.code(EmailCodes.next(r, user)));
+        Browser.Page done = CodePage.submitEmailedCode(b, page, r, user);
         assertThat(done.isRedirectToClient()).as(done.toString()).isTrue();
         return done;
     }
@@ -43,7 +43,7 @@ class SetupAppIT {
         assertThat(confirm.doc().selectFirst(QrPage.QR)).as("no QR before the email code").isNull();
         assertThat(confirm.doc().selectFirst("#kc-login").text()).as("the user is signed in already: not \"Sign in\"")
                 .isEqualTo("Continue");
-        String setupCode = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String setupCode = EmailCodes.nextCode(r, "agent");
 
         Browser.Page wrong = CodePage.submit(b, confirm, setupCode.equals("000000") ? "111111" : "000000");
         assertThat(wrong.doc().selectFirst(QrPage.QR)).isNull();
@@ -132,12 +132,12 @@ class SetupAppIT {
         Browser tab = r.browser();
         Browser.Page emailPage = r.signIn(tab, "agent", "agent-pw");
         assertThat(emailPage.doc().selectFirst(QrPage.QR)).isNull();
-        String emailCode = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String emailCode = EmailCodes.nextCode(r, "agent");
 
         // meanwhile the app is set up in the signed-in browser
         Thread.sleep(1200);
         Browser.Page confirm = signedIn.open(r.authUrl() + "&kc_action=twofactor-setup-app");
-        Browser.Page qr = CodePage.submit(signedIn, confirm, EmailCodes.code(EmailCodes.next(r, "agent")));
+        Browser.Page qr = CodePage.submitEmailedCode(signedIn, confirm, r, "agent");
         Totp app = QrPage.scan(qr);
         assertThat(CodePage.submit(signedIn, qr, app.now()).isRedirectToClient()).isTrue();
         assertThat(r.bruteForceStatus(id, 0).get("numFailures").asInt()).isZero();

@@ -3,7 +3,6 @@ package dev.keycloaktwofactor.it;
 import dev.keycloaktwofactor.it.support.AdminClient;
 import dev.keycloaktwofactor.it.support.Browser;
 import dev.keycloaktwofactor.it.support.CodePage;
-import dev.keycloaktwofactor.it.support.EmailCodes;
 import dev.keycloaktwofactor.it.support.ExtraServerOptions;
 import dev.keycloaktwofactor.it.support.HttpAnswer;
 import dev.keycloaktwofactor.it.support.PhonePage;
@@ -47,7 +46,7 @@ class SmsAvailabilityIT {
         r.addUser("agent", "agent-pw");
         Browser b = r.browser();
         Browser.Page code = r.signIn(b, "agent", "agent-pw");
-        Browser.Page signedIn = CodePage.submit(b, code, EmailCodes.code(EmailCodes.next(r, "agent")));
+        Browser.Page signedIn = CodePage.submitEmailedCode(b, code, r, "agent");
         assertThat(signedIn.isRedirectToClient()).as(signedIn.toString()).isTrue();
         assertThat(confirmPhoneOffered(r, r.exchange(signedIn).get("access_token").asText()))
                 .as("the account console offers no phone confirmation").isFalse();

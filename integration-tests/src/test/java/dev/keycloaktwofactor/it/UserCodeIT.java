@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.keycloaktwofactor.it.support.Pause.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,14 +36,6 @@ class UserCodeIT {
         return r;
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Test
     void theCodeFromTheFirstLoginSignsInASecondLoginOpenedWithinTheWait() {
         // the reported case: default wait (30 s), a second tab signs in with the password again
@@ -50,7 +43,7 @@ class UserCodeIT {
         r.addUser("agent", "agent-pw");
         Browser first = r.browser();
         r.signIn(first, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
 
         Browser second = r.browser();
         String before = LocalTime.now().minusMinutes(1).format(DateTimeFormatter.ofPattern("HH:mm"));
@@ -79,7 +72,7 @@ class UserCodeIT {
         r.addUser("agent", "agent-pw");
         Browser a = r.browser();
         Browser.Page pageA = r.signIn(a, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         Browser b = r.browser();
         Browser.Page pageB = r.signIn(b, "agent", "agent-pw");
 
@@ -113,14 +106,14 @@ class UserCodeIT {
         r.addUser("agent", "agent-pw");
         Browser a = r.browser();
         Browser.Page pageA = r.signIn(a, "agent", "agent-pw");
-        String old = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String old = EmailCodes.nextCode(r, "agent");
 
         Browser b = r.browser();
         Browser.Page pageB = r.signIn(b, "agent", "agent-pw");
         sleep(1200);
         Browser.Page resent = CodePage.resend(b, pageB);
         assertThat(resent.doc().text()).contains("A new code has been sent");
-        String fresh = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String fresh = EmailCodes.nextCode(r, "agent");
         if (fresh.equals(old)) {
             return; // one in a million: the same digits prove nothing here
         }
@@ -137,7 +130,7 @@ class UserCodeIT {
         r.addUser("agent", "agent-pw");
         Browser first = r.browser();
         r.signIn(first, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         for (int i = 0; i < 3; i++) {
             Browser.Page page = r.signIn(r.browser(), "agent", "agent-pw");
             assertThat(SENT_AT.matcher(page.doc().text()).find()).as(page.toString()).isTrue();
@@ -151,7 +144,7 @@ class UserCodeIT {
         // the code is spent: the next login gets a new one at once
         Browser next = r.browser();
         r.signIn(next, "agent", "agent-pw");
-        assertThat(EmailCodes.code(EmailCodes.next(r, "agent"))).isNotBlank();
+        assertThat(EmailCodes.nextCode(r, "agent")).isNotBlank();
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(2);
     }
 
@@ -161,11 +154,11 @@ class UserCodeIT {
         r.addUser("agent", "agent-pw");
         Browser first = r.browser();
         Browser.Page page = r.signIn(first, "agent", "agent-pw");
-        String old = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String old = EmailCodes.nextCode(r, "agent");
         sleep(61_500);
         Browser second = r.browser();
         Browser.Page fresh = r.signIn(second, "agent", "agent-pw");
-        String code = EmailCodes.code(EmailCodes.next(r, "agent"));
+        String code = EmailCodes.nextCode(r, "agent");
         assertThat(EmailCodes.count(r, "agent")).as("no wait left from a code nobody can use").isEqualTo(2);
         assertThat(fresh.doc().text()).doesNotContain("You can request a new code in");
         assertThat(CodePage.submit(first, page, old).isRedirectToClient()).isFalse();

@@ -108,7 +108,7 @@ public final class ClusterDatabase implements AutoCloseable {
         if (!init.waitFor(3, TimeUnit.MINUTES) || init.exitValue() != 0) {
             throw new IllegalStateException("initdb failed; see " + log);
         }
-        int port = KeycloakServer.freePort();
+        int port = KeycloakProcess.freePort();
         List<String> postgres = new ArrayList<>(as);
         postgres.addAll(List.of(bin.resolve("bin/postgres").toString(), "-D", data.toString(), "-p", Integer.toString(port),
                 "-h", "127.0.0.1", "-k", dir.toString(), "-c", "fsync=off", "-c", "synchronous_commit=off",

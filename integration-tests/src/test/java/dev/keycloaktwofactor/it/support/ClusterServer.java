@@ -3,13 +3,9 @@ package dev.keycloaktwofactor.it.support;
 import dev.keycloaktwofactor.devtools.MailCatcher;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -17,9 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -42,6 +38,9 @@ public final class ClusterServer {
             "--metrics-enabled=true",
             "--spi-twofactor-sms--provider=twilio");
 
+    /** A node's start (a first one creates the schema) may take longer than the dev-mode server's. */
+    public static final Duration READY_TIMEOUT = Duration.ofMinutes(6);
+
     private static ClusterServer instance;
 
     public final Node a;
@@ -53,77 +52,13 @@ public final class ClusterServer {
     private final Path output;
     public final Duration startup;
 
-    /** One Keycloak process of the cluster. */
-    public static final class Node {
-        public final String name;
-        public final int httpPort;
-        public final int managementPort;
+    /** One Keycloak process of the cluster, with the JGroups port it listens on. */
+    public static final class Node extends KeycloakProcess {
         public final int jgroupsPort;
-        public final Path log;
-        private final Process process;
 
-        public Node(String name, int httpPort, int managementPort, int jgroupsPort, Path log, Process process) {
-            this.name = name;
-            this.httpPort = httpPort;
-            this.managementPort = managementPort;
+        Node(String name, int httpPort, int managementPort, int jgroupsPort, Path log, Process process) {
+            super(name, httpPort, managementPort, log, process);
             this.jgroupsPort = jgroupsPort;
-            this.log = log;
-            this.process = process;
-        }
-
-        public String baseUrl() {
-            return "http://localhost:" + httpPort;
-        }
-
-        public String managementUrl() {
-            return "http://localhost:" + managementPort;
-        }
-
-        public List<String> logLines() {
-            try {
-                return Files.readAllLines(log);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        public boolean isAlive() {
-            return process.isAlive();
-        }
-
-        public int exitValue() {
-            return process.exitValue();
-        }
-
-        /** SIGKILL, as a crashed machine or an OOM killer does it: no goodbye to the cluster. */
-        public void kill() {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        public void stop() {
-            if (!process.isAlive()) {
-                return;
-            }
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    kill();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public String toString() {
-            return name + " (" + baseUrl() + ")";
         }
     }
 
@@ -141,57 +76,42 @@ public final class ClusterServer {
 
     public static synchronized ClusterServer get() {
         if (instance == null) {
-            try {
-                instance = start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "cluster-stop"));
+            instance = KeycloakProcess.startForThisJvm(ClusterServer::start, ClusterServer::stop, "cluster-stop");
         }
         return instance;
     }
 
     private static ClusterServer start() throws IOException, InterruptedException {
         Instant begin = Instant.now();
-        Path stock = Paths.get(required("keycloak.home"));
-        Path jar = Paths.get(required("twofactor.jar"));
+        Path stock = Paths.get(KeycloakProcess.required("keycloak.home"));
+        Path jar = Paths.get(KeycloakProcess.required("twofactor.jar"));
         Path output = Paths.get(System.getProperty("twofactor.it.output", "target")).resolve("cluster");
         Files.createDirectories(output);
         // kc.sh build writes into the distribution: a copy of its own, so the main suite's dev-mode server is untouched
         Path home = output.resolve(stock.getFileName());
         exec(output.resolve("copy.log"), Duration.ofMinutes(5), "rm", "-rf", home.toString());
         exec(output.resolve("copy.log"), Duration.ofMinutes(5), "cp", "-a", stock.toString(), home.toString());
-        Path providers = home.resolve("providers");
-        Files.createDirectories(providers);
-        try (var old = Files.list(providers)) {
-            for (Path p : old.filter(p -> p.getFileName().toString().endsWith(".jar")).toList()) {
-                Files.delete(p);
-            }
-        }
-        Files.copy(jar, providers.resolve(jar.getFileName()));
+        KeycloakProcess.installProvider(home, jar);
         List<String> build = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "build"));
         build.addAll(BUILD_OPTIONS);
         exec(output.resolve("build.log"), Duration.ofMinutes(10), build.toArray(String[]::new));
 
         ClusterDatabase db = ClusterDatabase.start(output);
         MailCatcher mail = MailCatcher.start("127.0.0.1", 0, -1);
-        int publicPort = KeycloakServer.freePort();
+        int publicPort = KeycloakProcess.freePort();
         // Only for the benchmark: more options for both nodes, and a cluster of one (node B is then node A)
         List<String> extra = List.of(System.getProperty("twofactor.it.cluster.options", "").trim().split("\\s+")).stream()
                 .filter(o -> !o.isBlank()).toList();
         boolean single = Integer.getInteger("twofactor.it.cluster.nodes", 2) == 1;
         // A first, alone: it creates the schema and the bootstrap admin; B then joins
         Node a = startNode(home, output, "node-a", publicPort, db, extra);
-        awaitReady(a);
+        a.awaitReady(READY_TIMEOUT);
         Node b = a;
         if (!single) {
             b = startNode(home, output, "node-b", publicPort, db, extra);
-            awaitReady(b);
-            awaitLog(a, Duration.ofMinutes(2), l -> l.contains("new cluster view") && l.contains("(2)"));
-            awaitLog(b, Duration.ofMinutes(2), l -> l.contains("new cluster view") && l.contains("(2)"));
+            b.awaitReady(READY_TIMEOUT);
+            a.awaitLog(Duration.ofMinutes(2), l -> l.contains("new cluster view") && l.contains("(2)"));
+            b.awaitLog(Duration.ofMinutes(2), l -> l.contains("new cluster view") && l.contains("(2)"));
         }
         Duration took = Duration.between(begin, Instant.now());
         System.out.printf("Cluster of %s and %s (hostname http://localhost:%d) on %s ready in %d s%n",
@@ -228,16 +148,12 @@ public final class ClusterServer {
 
     private static Node startNode(Path home, Path output, String name, int publicPort, ClusterDatabase db, List<String> extra)
             throws IOException {
-        int http = KeycloakServer.freePort();
-        int management = KeycloakServer.freePort();
+        int http = KeycloakProcess.freePort();
+        int management = KeycloakProcess.freePort();
         int jgroups = jgroupsPort();
         Path log = output.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(nodeCommand(home, name, publicPort, http, management, jgroups, db, extra))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", KeycloakServer.ADMIN_USER);
-        pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", KeycloakServer.ADMIN_PASSWORD);
-        return new Node(name, http, management, jgroups, log, pb.start());
+        Process process = KeycloakProcess.launch(nodeCommand(home, name, publicPort, http, management, jgroups, db, extra), Map.of(), log);
+        return new Node(name, http, management, jgroups, log, process);
     }
 
     /** Starts a third process with {@code extra} options on the same build and database, for start-up checks. */
@@ -264,50 +180,6 @@ public final class ClusterServer {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    public static void awaitReady(Node node) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(node.managementUrl() + "/health/ready"))
-                .timeout(Duration.ofSeconds(5)).build();
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(6));
-        while (Instant.now().isBefore(deadline)) {
-            if (!node.isAlive()) {
-                throw new IllegalStateException(node + " exited with " + node.process.exitValue() + " during start-up; see " + node.log);
-            }
-            try {
-                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(500);
-        }
-        node.kill();
-        throw new IllegalStateException(node + " was not ready after 6 minutes; see " + node.log);
-    }
-
-    /** Waits for a line of the node's log, reading it as it grows (no fixed sleep); returns the line. */
-    public static String awaitLog(Node node, Duration timeout, Predicate<String> line) throws InterruptedException {
-        return awaitLog(node, timeout, 0, line);
-    }
-
-    /** The same, looking only at the lines after the first {@code skip} (those written before some event). */
-    public static String awaitLog(Node node, Duration timeout, int skip, Predicate<String> line) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            List<String> lines = node.logLines();
-            for (String l : lines.subList(Math.min(skip, lines.size()), lines.size())) {
-                if (line.test(l)) {
-                    return l;
-                }
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("No such line in " + node.log + " after " + timeout.toSeconds() + " s");
-            }
-            Thread.sleep(200);
         }
     }
 
@@ -363,13 +235,5 @@ public final class ClusterServer {
         if (p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed with " + p.exitValue() + "; see " + log);
         }
-    }
-
-    private static String required(String property) {
-        String v = System.getProperty(property);
-        if (v == null || v.isBlank()) {
-            throw new IllegalStateException("System property " + property + " is not set: run the tests through Maven (mvn verify).");
-        }
-        return v;
     }
 }

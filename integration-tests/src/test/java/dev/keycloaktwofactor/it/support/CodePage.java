@@ -30,6 +30,17 @@ public final class CodePage {
         return b.submit(page, FORM, Map.of("code", code));
     }
 
+    /** Types the code of the next email to {@code username} and signs in. */
+    public static Browser.Page submitEmailedCode(Browser b, Browser.Page page, TestRealm realm, String username) {
+        return submit(b, page, EmailCodes.nextCode(realm, username));
+    }
+
+    /** A whole sign-in of {@code username} with the password and the emailed code, in a browser of its own. */
+    public static Browser.Page signInWithEmailedCode(TestRealm realm, String username, String password) {
+        Browser b = realm.browser();
+        return submitEmailedCode(b, realm.signIn(b, username, password), realm, username);
+    }
+
     /** Asks for the code again ("send again"). */
     public static Browser.Page resend(Browser b, Browser.Page page) {
         // the form that holds "Send again": without a live code (e.g. its send failed) it has no code field

@@ -26,6 +26,11 @@ public final class EmailCodes {
         return m.group(1);
     }
 
+    /** The code of the next email to {@code username}: what a user reads and types. */
+    public static String nextCode(TestRealm realm, String username) {
+        return code(next(realm, username));
+    }
+
     public static long count(TestRealm realm, String username) {
         return realm.mail().messages().stream().filter(m -> m.to().equalsIgnoreCase(realm.email(username))).count();
     }

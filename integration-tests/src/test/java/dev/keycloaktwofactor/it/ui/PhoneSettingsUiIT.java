@@ -36,11 +36,7 @@ class PhoneSettingsUiIT {
         String carol = r.addUser("carol", "carol-pw");
         r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + carol + "/phone", Map.of("phoneNumber", "+14155550192")));
 
-        String page = SecurityPage.url(r.name);
-        ui.open(page);
-        ui.visible("#kc-form-login");
-        ui.signIn("boss", "boss-pw");
-        SecurityPage.awaitReady(ui);
+        SecurityPage page = SecurityPage.signIn(ui, r.name, "boss", "boss-pw");
 
         assertThat(ui.visible("#phone-settings legend").getText()).isEqualTo("Phone numbers and SMS countries");
         assertThat(ui.find("#smsCountries-chosen").getText()).isEqualTo("Any country");
@@ -65,22 +61,22 @@ class PhoneSettingsUiIT {
         ui.screenshot("security-page-phone-settings");
         ui.assertAccessible("phone settings with countries picked");
 
-        ui.click("#save");
-        assertThat(ui.visible("#save-message").getText()).startsWith("Saved.");
+        page.save();
+        assertThat(page.saveMessage()).startsWith("Saved.");
         JsonNode saved = r.settings();
         assertThat(saved.get("defaultPhoneRegion").asText()).isEqualTo("RU");
         assertThat(saved.get("smsCountries").toString()).isEqualTo("[\"KZ\",\"RU\"]");
 
         // carol's number, attached before the list, is marked with the reason once the table reloads
-        ui.open(page);
-        SecurityPage.awaitReady(ui);
-        String row = "#users-body tr[data-username='carol'] ";
+        ui.open(SecurityPage.url(r.name));
+        page.awaitReady();
+        String row = page.rowCss("carol");
         assertThat(ui.visible(row + ".phone-number").getText()).as("in full for an admin who may view users").isEqualTo("+14155550192");
         assertThat(ui.find(row + ".phone-problem").getText()).contains("Country not among the SMS countries");
         ui.assertAccessible("users table with a refused number");
         assertThat(ui.find("#smsCountries-chosen").getText()).contains("Kazakhstan (+7, KZ)").contains("Russia (+7, RU)");
 
-        new Select(ui.find("#lang-select")).selectByValue("ru");
+        page.language("ru");
         assertThat(ui.find("#phone-settings legend").getText()).isEqualTo("Номера телефонов и страны для SMS");
         assertThat(ui.find("#smsCountries-chosen").getText()).contains("Казахстан (+7, KZ)");
         assertThat(new Select(ui.find("#defaultPhoneRegion")).getFirstSelectedOption().getText()).isEqualTo("Россия (+7, RU)");

@@ -33,14 +33,14 @@ class SecurityPageUiIT {
     private static UiBrowser ui;
 
     /** Opens the page, which sends the browser to Keycloak's login form, and signs in there. */
-    private static void signInToPage(String realm, String username, String password) {
-        ui.open(SecurityPage.url(realm));
-        ui.visible("#kc-form-login");
+    private static SecurityPage signInToPage(String realm, String username, String password) {
+        SecurityPage page = SecurityPage.open(ui, realm);
         assertThat(ui.url()).contains("/realms/" + realm + "/protocol/openid-connect/auth")
                 .contains("client_id=twofactor-admin").contains("code_challenge_method=S256");
         ui.signIn(username, password);
-        SecurityPage.awaitReady(ui);
+        page.awaitReady();
         assertThat(ui.url()).as("the code left the address bar").isEqualTo(SecurityPage.url(realm));
+        return page;
     }
 
     private static String value(String css) {
@@ -57,14 +57,6 @@ class SecurityPageUiIT {
         return r;
     }
 
-    private static WebElement row(String username) {
-        return ui.visible("#users-body tr[data-username='" + username + "']");
-    }
-
-    private static String rowCss(String username) {
-        return "#users-body tr[data-username='" + username + "'] ";
-    }
-
     @Test
     @Tag("smoke")
     void aRealmAdminTurnsOnEmailCodesAfterTheWarningAndSeesWhatWasSaved() {
@@ -72,7 +64,7 @@ class SecurityPageUiIT {
         r.addUser("agent", "agent-pw");
         JsonNode agent = r.admin.ok(r.directGrant("agent", "agent-pw"));
 
-        signInToPage(r.name, "boss", "boss-pw");
+        SecurityPage page = signInToPage(r.name, "boss", "boss-pw");
         assertThat(ui.find("#who").getText()).isEqualTo("boss");
         assertThat(ui.find("#masthead-realm").getText()).contains(r.name);
         assertThat(ui.find("#realm-picker").isDisplayed()).as("a realm admin has no realm picker").isFalse();
@@ -93,15 +85,15 @@ class SecurityPageUiIT {
         ui.assertAccessible("Security page");
         assertThat(ui.contrast("[data-i18n=pageIntro]")).as("the intro text, with a margin over 4.5:1").isGreaterThanOrEqualTo(4.8);
 
-        ui.click("label[for=method-email]");
+        page.chooseMethod("email");
         ui.type("#codeLength", "8");
-        ui.click("#save");
-        WebElement dialog = ui.visible("#confirm-dialog");
+        page.save();
+        WebElement dialog = page.confirmDialog();
         assertThat(dialog.getText()).contains("every user of the realm except you will be signed out");
         assertThat(activeId()).as("the dialog starts on Cancel").isEqualTo("confirm-cancel");
         ui.viewport("security-page-first-enable-dialog");
         ui.assertAccessible("first-enable dialog");
-        ui.click("#confirm-ok");
+        page.confirm();
         WebElement saved = ui.visible("#save-message");
         assertThat(saved.getText()).startsWith("Saved.").contains("Users signed out: 1");
 
@@ -111,15 +103,14 @@ class SecurityPageUiIT {
         assertThat(settings.get("firstEnabledAt").isNull()).isFalse();
         assertThat(r.userinfo(agent.get("access_token").asText()).status()).as("the agent was signed out").isEqualTo(401);
 
-        ui.driver.navigate().refresh();
-        SecurityPage.awaitReady(ui);
+        page.reload();
         assertThat(ui.find("#method-email").isSelected()).isTrue();
         assertThat(value("#codeLength")).isEqualTo("8");
         assertThat(ui.find("#firstEnabledAt").getText()).isNotEqualTo("Never");
 
         // a value out of range: the page's words for the server's code, next to the field, and nothing saved
         ui.type("#codeLength", "42");
-        ui.click("#save");
+        page.save();
         WebElement error = ui.visible("#err-codeLength");
         assertThat(error.getText()).isEqualTo("Code length: a whole number from 6 to 10.");
         assertThat(ui.find("#codeLength").getAttribute("aria-invalid")).isEqualTo("true");
@@ -133,7 +124,7 @@ class SecurityPageUiIT {
         assertThat(ui.present("#err-codeLength:not([hidden])")).isFalse();
 
         ui.type("#ipAllowlist", "127.0.0.0/8\n300.1.2.3/8");
-        ui.click("#save");
+        page.save();
         assertThat(ui.visible("#err-ipAllowlist").getText()).startsWith("Invalid entry in the allowed IP addresses: 300.1.2.3/8.");
         assertThat(r.settings().get("ipAllowlist")).isEmpty();
         assertThat(r.settings().get("codeLength").asInt()).isEqualTo(8);
@@ -172,10 +163,10 @@ class SecurityPageUiIT {
         TestRealm r = realmWithAdmin("ui-deauth");
         r.addUser("agent", "agent-pw");
         JsonNode agent = r.admin.ok(r.directGrant("agent", "agent-pw"));
-        signInToPage(r.name, "boss", "boss-pw");
+        SecurityPage page = signInToPage(r.name, "boss", "boss-pw");
 
         ui.find("#deauthorize").sendKeys(Keys.ENTER);
-        ui.visible("#confirm-dialog");
+        page.confirmDialog();
         ui.viewport("deauthorize-dialog");
         ui.assertAccessible("deauthorize dialog");
         ui.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
@@ -183,9 +174,8 @@ class SecurityPageUiIT {
         assertThat(activeId()).as("focus returns to the button").isEqualTo("deauthorize");
         assertThat(r.userinfo(agent.get("access_token").asText()).status()).as("nothing happened").isEqualTo(200);
 
-        ui.click("#deauthorize");
-        ui.click("#confirm-ok");
-        WebElement message = ui.visible("#deauthorize-message");
+        page.deauthorize();
+        WebElement message = page.deauthorizeMessage();
         assertThat(message.getText()).isEqualTo("Users have been successfully deauthorized");
         assertThat(ui.find("#deauthorize-status").getText()).contains("Users signed out: 1");
         assertThat(r.userinfo(agent.get("access_token").asText()).status()).isEqualTo(401);
@@ -194,18 +184,17 @@ class SecurityPageUiIT {
         ui.assertAccessible("Security page after deauthorize");
 
         // the admin stays signed in: the page still reads the realm
-        ui.click("#user-search-button");
-        ui.until("the users are listed", d -> ui.findAll("#users-body tr[data-username]").size() == 2);
+        page.search();
+        ui.until("the users are listed", d -> page.userRows() == 2);
 
         // and in Russian
-        new Select(ui.find("#lang-select")).selectByValue("ru");
+        page.language("ru");
         assertThat(ui.find("#deauthorize").getText()).isEqualTo("Деавторизовать");
-        ui.click("#deauthorize");
-        ui.click("#confirm-ok");
+        page.deauthorize();
         ui.until("the Russian message", d -> "Пользователи успешно деавторизованы".equals(ui.find("#deauthorize-message").getText()));
         ui.screenshot("deauthorized-ru");
         ui.assertAccessible("Security page in Russian");
-        new Select(ui.find("#lang-select")).selectByValue("en");
+        page.language("en");
         assertThat(ui.find("#deauthorize-message").getText()).as("the banner follows the language")
                 .isEqualTo("Users have been successfully deauthorized");
 
@@ -229,21 +218,21 @@ class SecurityPageUiIT {
         assertThat(CodePage.submit(http, qrPage, app.now()).isRedirectToClient()).isTrue();
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "none")));
 
-        signInToPage(r.name, "boss", "boss-pw");
-        WebElement dave = row("dave");
+        SecurityPage page = signInToPage(r.name, "boss", "boss-pw");
+        WebElement dave = page.row("dave");
         assertThat(dave.getText()).contains("Set up");
-        WebElement reset = ui.find(rowCss("dave") + "button.reset-device");
+        WebElement reset = ui.find(page.rowCss("dave") + "button.reset-device");
         assertThat(reset.isEnabled()).isTrue();
-        assertThat(ui.find(rowCss("boss") + "button.reset-device").isEnabled()).as("boss has no app").isFalse();
+        assertThat(ui.find(page.rowCss("boss") + "button.reset-device").isEnabled()).as("boss has no app").isFalse();
         ui.element("users-table", "#users-card");
         ui.assertAccessible("users table with a device to reset");
         reset.click();
-        assertThat(ui.visible("#confirm-dialog").getText()).contains("dave").contains("stops working at once");
+        assertThat(page.confirmDialog().getText()).contains("dave").contains("stops working at once");
         ui.viewport("reset-device-dialog");
         ui.assertAccessible("reset-device dialog");
-        ui.click("#confirm-ok");
-        ui.until("the table shows the reset", d -> ui.find(rowCss("dave") + "button.reset-device").getAttribute("disabled") != null);
-        assertThat(row("dave").getText()).contains("Not set up");
+        page.confirm();
+        ui.until("the table shows the reset", d -> ui.find(page.rowCss("dave") + "button.reset-device").getAttribute("disabled") != null);
+        assertThat(page.row("dave").getText()).contains("Not set up");
         assertThat(ui.find("#users-status").getText()).contains("dave");
         assertThat(ui.script("return document.getElementById('users-card').contains(document.activeElement);"))
                 .as("the keyboard focus stays with the users").isEqualTo(true);
@@ -269,12 +258,12 @@ class SecurityPageUiIT {
         assertThat(CodePage.submit(again, codePage, wrong).doc().text()).contains("Too many wrong codes");
         r.admin.ok(r.putSettings(r.admin, Map.of("method", "none")));
 
-        signInToPage(r.name, "boss", "boss-pw");
-        assertThat(row("dave").getText()).contains("Locked until");
-        assertThat(row("boss").getText()).doesNotContain("Locked until");
+        SecurityPage page = signInToPage(r.name, "boss", "boss-pw");
+        assertThat(page.row("dave").getText()).contains("Locked until");
+        assertThat(page.row("boss").getText()).doesNotContain("Locked until");
         ui.element("users-table-locked", "#users-card");
-        ui.click(rowCss("dave") + "button[data-action='unlock']");
-        ui.until("the table shows the lock lifted", d -> !row("dave").getText().contains("Locked until"));
+        ui.click(page.rowCss("dave") + "button[data-action='unlock']");
+        ui.until("the table shows the lock lifted", d -> !page.row("dave").getText().contains("Locked until"));
         assertThat(ui.find("#users-status").getText()).contains("dave");
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + daveId)).get("lockedUntil").isNull()).isTrue();
     }
@@ -285,8 +274,8 @@ class SecurityPageUiIT {
         for (int i = 1; i <= 25; i++) {
             r.addUser(String.format("pager-%02d", i), "pw-" + i);
         }
-        signInToPage(r.name, "boss", "boss-pw");
-        ui.until("a first page of 20", d -> ui.findAll("#users-body tr[data-username]").size() == 20);
+        SecurityPage page = signInToPage(r.name, "boss", "boss-pw");
+        ui.until("a first page of 20", d -> page.userRows() == 20);
         assertThat(ui.find("#users-range").getText()).isEqualTo("1–20 of 26");
         assertThat(ui.find("#users-prev").isEnabled()).isFalse();
         assertThat(ui.find("#users-next").isEnabled()).isTrue();
@@ -294,28 +283,26 @@ class SecurityPageUiIT {
         ui.assertAccessible("users table, first page");
 
         ui.click("#users-next");
-        ui.until("the second page", d -> ui.findAll("#users-body tr[data-username]").size() == 6);
+        ui.until("the second page", d -> page.userRows() == 6);
         assertThat(ui.find("#users-range").getText()).isEqualTo("21–26 of 26");
         assertThat(ui.find("#users-next").isEnabled()).isFalse();
         assertThat(activeId()).as("focus stays on the pager").isIn("users-next", "users-prev");
         ui.click("#users-prev");
-        ui.until("back to the first page", d -> ui.findAll("#users-body tr[data-username]").size() == 20);
+        ui.until("back to the first page", d -> page.userRows() == 20);
 
         ui.type("#user-search", "pager-07");
         ui.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
-        ui.until("one match", d -> ui.findAll("#users-body tr[data-username]").size() == 1);
-        assertThat(row("pager-07").getText()).contains("pager-07@" + r.name);
+        ui.until("one match", d -> page.userRows() == 1);
+        assertThat(page.row("pager-07").getText()).contains("pager-07@" + r.name);
         assertThat(ui.find("#users-next").isEnabled()).isFalse();
 
-        ui.type("#user-search", "nobody-is-called-this");
-        ui.click("#user-search-button");
-        ui.until("no match", d -> ui.findAll("#users-body tr[data-username]").isEmpty());
+        page.search("nobody-is-called-this");
+        ui.until("no match", d -> page.userRows() == 0);
         assertThat(ui.find("#users-body").getText()).contains("No users match");
         ui.assertAccessible("users table, no match");
 
-        ui.type("#user-search", "");
-        ui.click("#user-search-button");
-        ui.until("all again", d -> ui.findAll("#users-body tr[data-username]").size() == 20);
+        page.search("");
+        ui.until("all again", d -> page.userRows() == 20);
         ui.phone();
         assertThat(((Number) ui.script("return document.documentElement.scrollWidth;")).intValue())
                 .as("nothing wider than a phone's screen").isLessThanOrEqualTo(390);
@@ -326,60 +313,56 @@ class SecurityPageUiIT {
     void phoneNumbersAreAttachedConfirmedAndRemovedFromTheTable() {
         TestRealm r = realmWithAdmin("ui-phones");
         String carolId = r.addUser("carol", "carol-pw");
-        signInToPage(r.name, "boss", "boss-pw");
+        SecurityPage page = signInToPage(r.name, "boss", "boss-pw");
 
-        assertThat(row("carol").getText()).contains("No number");
-        ui.click(rowCss("carol") + "button[data-action=phone-edit]");
-        ui.visible("#phone-dialog");
+        assertThat(page.row("carol").getText()).contains("No number");
+        page.openPhoneDialog("carol");
         assertThat(activeId()).isEqualTo("phone-input");
-        ui.type("#phone-input", "0044 12");
-        ui.click("#phone-save");
+        page.savePhone("0044 12");
         WebElement error = ui.visible("#phone-error");
         assertThat(error.getText()).as("the server's words for a bad number").isNotBlank();
         assertThat(ui.find("#phone-dialog").isDisplayed()).isTrue();
         ui.viewport("phone-dialog-error");
         ui.assertAccessible("phone dialog with an error");
 
-        ui.type("#phone-input", "+14155550100");
-        ui.click("#phone-save");
-        ui.until("the dialog closes", d -> !ui.find("#phone-dialog").isDisplayed());
-        WebElement confirm = ui.visible(rowCss("carol") + "button[data-action=phone-confirm]");
+        page.savePhone("+14155550100");
+        page.awaitPhoneDialogClosed();
+        WebElement confirm = ui.visible(page.rowCss("carol") + "button[data-action=phone-confirm]");
         assertThat(confirm.getAttribute("title")).contains("without an SMS code");
         // the admin who typed the number (and may view users) sees it in full, as in Keycloak's own user pages
-        assertThat(ui.find(rowCss("carol") + ".phone-number").getText()).isEqualTo("+14155550100");
+        assertThat(ui.find(page.rowCss("carol") + ".phone-number").getText()).isEqualTo("+14155550100");
         ui.element("users-table-phone-unconfirmed", "#users-card");
         ui.assertAccessible("users table, unconfirmed number");
 
         confirm.click();
-        ui.visible("#confirm-dialog");
-        ui.click("#confirm-ok");
-        ui.visible(rowCss("carol") + ".phone-confirmed");
-        assertThat(ui.present(rowCss("carol") + "button[data-action=phone-confirm]")).isFalse();
+        page.confirmDialog();
+        page.confirm();
+        ui.visible(page.rowCss("carol") + ".phone-confirmed");
+        assertThat(ui.present(page.rowCss("carol") + "button[data-action=phone-confirm]")).isFalse();
         JsonNode carol = r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + carolId));
         assertThat(carol.get("phoneVerified").asBoolean()).isTrue();
         assertThat(carol.get("phoneVerifiedBy").asText()).isEqualTo("admin");
         ui.element("users-table-phone-confirmed", "#users-card");
         ui.assertAccessible("users table, confirmed number");
-        assertThat(ui.contrast(rowCss("carol") + ".phone-confirmed")).as("\u2713 Confirmed, with a margin over 4.5:1")
+        assertThat(ui.contrast(page.rowCss("carol") + ".phone-confirmed")).as("\u2713 Confirmed, with a margin over 4.5:1")
                 .isGreaterThanOrEqualTo(4.8);
 
         // an admin's own number is confirmed by SMS only: Confirm is off, and the reason is visible text beside it
-        ui.click(rowCss("boss") + "button[data-action=phone-edit]");
-        ui.type("#phone-input", "+14155550111");
-        ui.click("#phone-save");
-        ui.until("the dialog closes", d -> !ui.find("#phone-dialog").isDisplayed());
-        WebElement own = ui.visible(rowCss("boss") + "button[data-action=phone-confirm]");
+        ui.click(page.rowCss("boss") + "button[data-action=phone-edit]");
+        page.savePhone("+14155550111");
+        page.awaitPhoneDialogClosed();
+        WebElement own = ui.visible(page.rowCss("boss") + "button[data-action=phone-confirm]");
         assertThat(own.isEnabled()).as("Confirm on the admin's own number").isFalse();
-        WebElement reason = ui.visible(rowCss("boss") + ".own-number-reason");
+        WebElement reason = ui.visible(page.rowCss("boss") + ".own-number-reason");
         assertThat(reason.getText()).isEqualTo("Your own number: confirm it by SMS from your account.");
         assertThat(own.getAttribute("aria-describedby")).isEqualTo(reason.getAttribute("id"));
-        assertThat(ui.present(rowCss("carol") + ".own-number-reason")).isFalse();
+        assertThat(ui.present(page.rowCss("carol") + ".own-number-reason")).isFalse();
         ui.element("users-table-own-number", "#users-card");
         ui.assertAccessible("users table, the admin's own unconfirmed number");
 
-        ui.click(rowCss("carol") + "button[data-action=phone-remove]");
-        ui.click("#confirm-ok");
-        ui.until("the number is gone", d -> row("carol").getText().contains("No number"));
+        ui.click(page.rowCss("carol") + "button[data-action=phone-remove]");
+        page.confirm();
+        ui.until("the number is gone", d -> page.row("carol").getText().contains("No number"));
         assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + carolId)).get("phoneNumber").isNull()).isTrue();
     }
 
@@ -396,9 +379,9 @@ class SecurityPageUiIT {
         r.admin.ok(r.admin.put(agentPhone, Map.of("phoneNumber", "+14155550144")));
         r.admin.ok(r.admin.post(agentPhone + "/confirm", null));
 
-        signInToPage(r.name, "boss", "boss-pw");
+        SecurityPage page = signInToPage(r.name, "boss", "boss-pw");
         assertThat(ui.find("#method-readiness").isDisplayed()).as("nothing to say while the method stays").isFalse();
-        ui.click("label[for=method-sms]");
+        page.chooseMethod("sms");
         WebElement readiness = ui.visible("#method-readiness");
         ui.until("the count", d -> readiness.getText().contains(" of "));
         assertThat(readiness.getText()).isEqualTo("2 of 3 users have no confirmed number: they will be asked to confirm it, or to contact you.");
@@ -406,15 +389,14 @@ class SecurityPageUiIT {
         ui.assertAccessible("method switch warning");
 
         // boss has no confirmed number: SMS would lock them out, and nothing is saved
-        ui.click("#save");
-        ui.click("#confirm-ok");
+        page.saveAndConfirm();
         WebElement error = ui.visible("#err-method");
         assertThat(error.getText()).startsWith("SMS would lock you out: your account has no confirmed phone number.");
         assertThat(ui.find("#save-message").getText()).startsWith("Nothing was saved: SMS would lock you out");
         assertThat(r.settings().get("method").asText()).isEqualTo("none");
 
         // every text on screen follows the language, the banner and the field error included
-        new Select(ui.find("#lang-select")).selectByValue("ru");
+        page.language("ru");
         assertThat(ui.find("#method-sms").isSelected()).as("the unsaved choice stays through the language switch").isTrue();
         assertThat(ui.find("#save-message").getText()).startsWith("Ничего не сохранено: С SMS вы сами не сможете войти");
         assertThat(ui.find("#err-method").getText()).startsWith("С SMS вы сами не сможете войти");
@@ -426,13 +408,12 @@ class SecurityPageUiIT {
         ui.assertAccessible("method refused, in Russian");
         ui.click("#save-status .alert-close");
         ui.until("the banner is closed", d -> !ui.present("#save-message"));
-        new Select(ui.find("#lang-select")).selectByValue("en");
+        page.language("en");
 
-        ui.click("label[for=method-email]");
+        page.chooseMethod("email");
         ui.until("the email count", d -> ui.find("#method-readiness").getText().contains("email address"));
         assertThat(ui.find("#method-readiness").getText()).isEqualTo("1 of 3 users have no email address: they will be asked to contact you.");
-        ui.click("#save");
-        ui.click("#confirm-ok");
+        page.saveAndConfirm();
         WebElement saved = ui.visible("#save-message");
         assertThat(saved.getText()).startsWith("Saved.");
         assertThat(ui.find("#save-status").getText()).contains("Users without an email address: 1. They will be asked to contact you.");
@@ -444,37 +425,34 @@ class SecurityPageUiIT {
     void theSessionOutlivesShortAccessTokensByRefreshing() {
         TestRealm r = realmWithAdmin("ui-refresh");
         r.admin.ok(r.admin.put("/" + r.name, Map.of("accessTokenLifespan", 6)));
-        signInToPage(r.name, "boss", "boss-pw");
+        SecurityPage page = signInToPage(r.name, "boss", "boss-pw");
         // the keyboard starts at the skip link, which leads to the content
         ui.script("window.scrollTo(0, 0); document.activeElement.blur();");
         ui.find("body").sendKeys(Keys.TAB);
         assertThat(ui.driver.switchTo().activeElement().getAttribute("class")).isEqualTo("skip-link");
         ui.sleep(8000);
         // the first token is dead by now; the page refreshed it before it expired
-        ui.click("#user-search-button");
-        ui.until("the users are listed again", d -> ui.findAll("#users-body tr[data-username]").size() == 1
+        page.search();
+        ui.until("the users are listed again", d -> page.userRows() == 1
                 && ui.find("#users-table").getAttribute("aria-busy") == null);
         assertThat(ui.find("#users-status").getText()).isEmpty();
         assertThat(ui.find("#view-signin").isDisplayed()).isFalse();
-        ui.click("#save");
-        assertThat(ui.visible("#save-message").getText()).isEqualTo("Saved.");
+        page.save();
+        assertThat(page.saveMessage()).isEqualTo("Saved.");
 
         // ?lang=ru picks Russian, and the choice outlives the round trip through the login page
         ui.open(SecurityPage.url(r.name) + "?lang=ru");
-        SecurityPage.awaitReady(ui);
+        page.awaitReady();
         assertThat(ui.find("html").getAttribute("lang")).isEqualTo("ru");
         assertThat(ui.find("#save").getText()).isEqualTo("Сохранить");
-        new Select(ui.find("#lang-select")).selectByValue("en");
+        page.language("en");
         assertThat(ui.find("#save").getText()).isEqualTo("Save");
     }
 
     @Test
     void aMasterRealmAdminPicksTheRealmAndActivatesSms() {
         TestRealm r = TestRealm.create("ui-master");
-        ui.open(SecurityPage.url("master"));
-        ui.visible("#kc-form-login");
-        ui.signIn(KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
-        SecurityPage.awaitReady(ui);
+        SecurityPage page = SecurityPage.signIn(ui, "master", KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
         WebElement picker = ui.visible("#realm-select");
         List<String> realms = new Select(picker).getOptions().stream().map(o -> o.getDomProperty("value")).toList();
         assertThat(realms).contains("master", r.name);
@@ -500,8 +478,8 @@ class SecurityPageUiIT {
 
         ui.click("label[for=smsActivated]");
         assertThat(ui.find("#method-sms").isEnabled()).as("SMS can be picked together with its activation").isTrue();
-        ui.click("#save");
-        assertThat(ui.visible("#save-message").getText()).isEqualTo("Saved.");
+        page.save();
+        assertThat(page.saveMessage()).isEqualTo("Saved.");
         ui.until("SMS can be chosen now", d -> ui.find("#method-sms").isEnabled());
         assertThat(ui.find("#sms-reason").isDisplayed()).isFalse();
         JsonNode settings = r.settings();
@@ -509,15 +487,13 @@ class SecurityPageUiIT {
         assertThat(settings.get("smsAvailable").asBoolean()).isTrue();
 
         // the page opens again on the realm picked last; master itself is never opened without a pick
-        ui.driver.navigate().refresh();
-        SecurityPage.awaitReady(ui);
+        page.reload();
         ui.until("the realm picked last", d -> ui.find("#masthead-realm").getText().equals("Realm: " + r.name));
         assertThat(new Select(ui.find("#realm-select")).getFirstSelectedOption().getDomProperty("value")).isEqualTo(r.name);
         new Select(ui.find("#realm-select")).selectByValue("master");
         ui.until("master's settings", d -> ui.find("#masthead-realm").getText().equals("Realm: master")
                 && "ready".equals(ui.find("body").getAttribute("data-state")));
-        ui.driver.navigate().refresh();
-        SecurityPage.awaitReady(ui);
+        page.reload();
         assertThat(ui.find("#masthead-realm").getText()).isEqualTo("Realm: not chosen");
         assertThat(ui.find("#settings-card").isDisplayed()).isFalse();
 
@@ -534,22 +510,22 @@ class SecurityPageUiIT {
         TestRealm r = realmWithAdmin("ui-row-names");
         String carolId = r.addUser("carol", "carol-pw");
         r.admin.ok(r.admin.put("/" + r.name + "/twofactor/users/" + carolId + "/phone", Map.of("phoneNumber", "+14155550100")));
-        signInToPage(r.name, "boss", "boss-pw");
-        row("carol");
+        SecurityPage page = signInToPage(r.name, "boss", "boss-pw");
+        page.row("carol");
 
-        assertThat(name(rowCss("boss") + "button[data-action=phone-edit]")).isEqualTo("Add number for boss");
-        assertThat(ui.find(rowCss("boss") + "button[data-action=phone-edit]").getAccessibleName()).isEqualTo("Add number for boss");
-        assertThat(name(rowCss("carol") + "button[data-action=phone-edit]")).isEqualTo("Change number of carol");
-        assertThat(name(rowCss("carol") + "button[data-action=phone-remove]")).isEqualTo("Remove number of carol");
-        assertThat(name(rowCss("carol") + "button[data-action=phone-confirm]")).startsWith("Confirm number of carol");
-        assertThat(name(rowCss("carol") + "button.reset-device")).isEqualTo("Reset device of carol");
+        assertThat(name(page.rowCss("boss") + "button[data-action=phone-edit]")).isEqualTo("Add number for boss");
+        assertThat(ui.find(page.rowCss("boss") + "button[data-action=phone-edit]").getAccessibleName()).isEqualTo("Add number for boss");
+        assertThat(name(page.rowCss("carol") + "button[data-action=phone-edit]")).isEqualTo("Change number of carol");
+        assertThat(name(page.rowCss("carol") + "button[data-action=phone-remove]")).isEqualTo("Remove number of carol");
+        assertThat(name(page.rowCss("carol") + "button[data-action=phone-confirm]")).startsWith("Confirm number of carol");
+        assertThat(name(page.rowCss("carol") + "button.reset-device")).isEqualTo("Reset device of carol");
         // the visible words are part of the name (WCAG 2.5.3), so "click Add number" still finds the button
         for (WebElement b : ui.findAll("#users-body button")) {
             assertThat(b.getAttribute("aria-label")).as("name of " + b.getText()).contains(b.getText().strip());
         }
 
         // nobody here has an app: each disabled Reset device says why in text beside it, tied to the button
-        WebElement reset = ui.find(rowCss("carol") + "button.reset-device");
+        WebElement reset = ui.find(page.rowCss("carol") + "button.reset-device");
         assertThat(reset.isEnabled()).isFalse();
         assertThat(reset.getDomAttribute("title")).as("not only a tooltip").isNull();
         WebElement reason = ui.find("#" + reset.getAttribute("aria-describedby"));
@@ -558,23 +534,23 @@ class SecurityPageUiIT {
         assertThat(reason.findElement(org.openqa.selenium.By.xpath("..")))
                 .as("beside the button").isEqualTo(reset.findElement(org.openqa.selenium.By.xpath("..")));
         ui.phone();
-        assertThat(ui.find(rowCss("carol") + "#" + reset.getAttribute("aria-describedby")).isDisplayed()).as("also on a phone").isTrue();
+        assertThat(ui.find(page.rowCss("carol") + "#" + reset.getAttribute("aria-describedby")).isDisplayed()).as("also on a phone").isTrue();
         ui.desktop();
         ui.assertAccessible("users table with row names");
 
-        new Select(ui.find("#lang-select")).selectByValue("ru");
-        ui.until("Russian names", d -> "Добавить номер пользователю boss".equals(name(rowCss("boss") + "button[data-action=phone-edit]")));
-        assertThat(name(rowCss("carol") + "button[data-action=phone-edit]")).isEqualTo("Изменить номер пользователя carol");
-        assertThat(name(rowCss("carol") + "button[data-action=phone-remove]")).isEqualTo("Удалить номер пользователя carol");
-        assertThat(name(rowCss("carol") + "button[data-action=phone-confirm]")).startsWith("Подтвердить номер пользователя carol");
-        assertThat(name(rowCss("carol") + "button.reset-device")).isEqualTo("Сбросить устройство пользователя carol");
-        assertThat(ui.find("#" + ui.find(rowCss("carol") + "button.reset-device").getAttribute("aria-describedby")).getText())
+        page.language("ru");
+        ui.until("Russian names", d -> "Добавить номер пользователю boss".equals(name(page.rowCss("boss") + "button[data-action=phone-edit]")));
+        assertThat(name(page.rowCss("carol") + "button[data-action=phone-edit]")).isEqualTo("Изменить номер пользователя carol");
+        assertThat(name(page.rowCss("carol") + "button[data-action=phone-remove]")).isEqualTo("Удалить номер пользователя carol");
+        assertThat(name(page.rowCss("carol") + "button[data-action=phone-confirm]")).startsWith("Подтвердить номер пользователя carol");
+        assertThat(name(page.rowCss("carol") + "button.reset-device")).isEqualTo("Сбросить устройство пользователя carol");
+        assertThat(ui.find("#" + ui.find(page.rowCss("carol") + "button.reset-device").getAttribute("aria-describedby")).getText())
                 .isEqualTo("Приложение-аутентификатор не настроено.");
         for (WebElement b : ui.findAll("#users-body button")) {
             assertThat(b.getAttribute("aria-label")).as("name of " + b.getText()).contains(b.getText().strip());
         }
         ui.assertAccessible("users table in Russian");
-        new Select(ui.find("#lang-select")).selectByValue("en");
+        page.language("en");
     }
 
     /** The name a screen reader announces: the aria-label (Chromium's computed name is checked once, it is slow). */
@@ -586,8 +562,8 @@ class SecurityPageUiIT {
     void theKeyboardWalksThePageInReadingOrderWithVisibleFocusAndEachDialogKeepsAndReturnsIt() {
         TestRealm r = realmWithAdmin("ui-keyboard");
         r.addUser("carol", "carol-pw");
-        signInToPage(r.name, "boss", "boss-pw");
-        row("carol");
+        SecurityPage page = signInToPage(r.name, "boss", "boss-pw");
+        page.row("carol");
 
         // from the top: the skip link first, then every control in reading order, each with a visible focus ring
         ui.script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);");
@@ -632,15 +608,15 @@ class SecurityPageUiIT {
         ui.until("Escape closes the dialog", d -> !ui.find("#confirm-dialog").isDisplayed());
         assertThat(activeId()).as("focus returns to Deauthorize").isEqualTo("deauthorize");
 
-        WebElement add = ui.find(rowCss("carol") + "button[data-action=phone-edit]");
-        focusByTab(rowCss("carol") + "button[data-action=phone-edit]");
+        WebElement add = ui.find(page.rowCss("carol") + "button[data-action=phone-edit]");
+        focusByTab(page.rowCss("carol") + "button[data-action=phone-edit]");
         ui.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
         focusStaysIn("#phone-dialog");
         ui.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
         ui.until("Escape closes the dialog", d -> !ui.find("#phone-dialog").isDisplayed());
         assertThat(ui.driver.switchTo().activeElement()).as("focus returns to carol's Add number").isEqualTo(add);
 
-        ui.click("label[for=method-email]");
+        page.chooseMethod("email");
         focusByTab("#save");
         ui.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
         focusStaysIn("#confirm-dialog");

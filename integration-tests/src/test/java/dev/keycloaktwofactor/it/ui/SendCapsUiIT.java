@@ -1,6 +1,5 @@
 package dev.keycloaktwofactor.it.ui;
 
-import dev.keycloaktwofactor.it.support.Browser;
 import dev.keycloaktwofactor.it.support.CodePage;
 import dev.keycloaktwofactor.it.support.EmailCodes;
 import dev.keycloaktwofactor.it.support.ExtraServerOptions;
@@ -10,7 +9,6 @@ import dev.keycloaktwofactor.it.support.ui.SecurityPage;
 import dev.keycloaktwofactor.it.support.ui.UiBrowser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.support.ui.Select;
 
 import java.util.List;
 import java.util.Map;
@@ -40,19 +38,15 @@ class SendCapsUiIT {
         r.admin.ok(r.admin.put("/" + r.name, Map.of("bruteForceProtected", false)));
         r.addUser("agent", "agent-pw");
         for (int i = 0; i < 10; i++) {
-            Browser b = r.browser();
-            Browser.Page page = r.signIn(b, "agent", "agent-pw");
-            String code = EmailCodes.code(EmailCodes.next(r, "agent"));
-            assertThat(CodePage.submit(b, page, code).isRedirectToClient()).isTrue();
+            assertThat(CodePage.signInWithEmailedCode(r, "agent", "agent-pw").isRedirectToClient()).isTrue();
         }
         assertThat(r.signIn(r.browser(), "agent", "agent-pw").doc().text()).contains("Too many codes were sent to you");
         // the admin signs in as everyone does here, with an emailed code
-        ui.open(SecurityPage.url(r.name));
-        ui.visible("#kc-form-login");
+        SecurityPage page = SecurityPage.open(ui, r.name);
         ui.signIn("boss", "boss-pw");
-        ui.type("#code", EmailCodes.code(EmailCodes.next(r, "boss")));
+        ui.type("#code", EmailCodes.nextCode(r, "boss"));
         ui.click("#kc-login");
-        SecurityPage.awaitReady(ui);
+        page.awaitReady();
 
         assertThat(ui.visible("#caps-title").getText()).isEqualTo("Send caps");
         assertThat(cell("user", "th")).contains("Codes to one user").contains("max-sends-per-user-per-hour");
@@ -74,20 +68,19 @@ class SendCapsUiIT {
 
         // the office's range: refused with the server's words beside the field, then saved
         ui.type("#trustedNetworks", "203.0.113.0/24\n10.0.0.0/33");
-        ui.click("#save");
+        page.save();
         assertThat(ui.visible("#err-trustedNetworks").getText()).isNotBlank();
         assertThat(ui.find("#trustedNetworks").getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(r.settings().get("trustedNetworks")).as("nothing saved").isEmpty();
         ui.assertAccessible("trusted networks with a field error");
         ui.type("#trustedNetworks", "203.0.113.0/24\n2001:db8::/32");
-        ui.click("#save");
+        page.save();
         ui.until("saved", d -> ui.present("#save-message") && ui.find("#save-message").getText().startsWith("Saved"));
         assertThat(r.settings().get("trustedNetworks")).extracting(n -> n.asText()).containsExactly("203.0.113.0/24", "2001:db8::/32");
-        ui.driver.navigate().refresh();
-        SecurityPage.awaitReady(ui);
+        page.reload();
         assertThat(ui.find("#trustedNetworks").getDomProperty("value")).isEqualTo("203.0.113.0/24\n2001:db8::/32");
 
-        new Select(ui.find("#lang-select")).selectByValue("ru");
+        page.language("ru");
         assertThat(ui.find("#caps-title").getText()).isEqualTo("Ограничения отправки");
         assertThat(cell("user", "th")).contains("Коды одному пользователю");
         assertThat(cell("address_emails", ".caps-limit")).isEqualTo("нет");
@@ -95,17 +88,14 @@ class SendCapsUiIT {
         assertThat(ui.find("label[for=trustedNetworks]").getText()).isEqualTo("Доверенные сети");
         ui.element("send-caps-ru", "#caps-card");
         ui.assertAccessible("send caps card in Russian");
-        new Select(ui.find("#lang-select")).selectByValue("en");
+        page.language("en");
     }
 
     @Test
     void aRealmWithoutRefusalsSaysSo() {
         TestRealm r = TestRealm.create("ui-caps-none");
         r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
-        ui.open(SecurityPage.url(r.name));
-        ui.visible("#kc-form-login");
-        ui.signIn("boss", "boss-pw");
-        SecurityPage.awaitReady(ui);
+        SecurityPage.signIn(ui, r.name, "boss", "boss-pw");
         assertThat(ui.visible("#caps-summary").getText()).isEqualTo("No send was refused in the last hour.");
         List<String> counts = ui.driver.findElements(org.openqa.selenium.By.cssSelector("#caps-rows .caps-count")).stream()
                 .map(e -> e.getText()).toList();

@@ -32,10 +32,7 @@ class SupportAccessUiIT {
     void aRealmAdminAllowsSupportForFourHoursSeesTheEndAndStopsIt() {
         TestRealm r = TestRealm.create("ui-support");
         r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
-        ui.open(SecurityPage.url(r.name));
-        ui.visible("#kc-form-login");
-        ui.signIn("boss", "boss-pw");
-        SecurityPage.awaitReady(ui);
+        SecurityPage page = SecurityPage.signIn(ui, r.name, "boss", "boss-pw");
 
         assertThat(ui.visible("#support-card").getDomAttribute("data-support")).isEqualTo("off");
         assertThat(ui.find("#support-on").isDisplayed()).isFalse();
@@ -46,11 +43,11 @@ class SupportAccessUiIT {
         ui.element("support-access-off", "#support-card");
         ui.assertAccessible("support section, off");
         Instant before = Instant.now();
-        ui.click("#support-start");
-        String status = ui.visible("#support-status").getText();
+        page.startSupport();
+        String status = page.supportStatus();
         // a 24-hour clock; the date too when the end is on another day (a run late in the evening)
         assertThat(status).matches("Support can view this realm until ([^()]*\\D)?\\d{2}:\\d{2} \\(in (4 h|3 h 59 min)\\)");
-        assertThat(ui.visible("#support-message").getText()).contains("Support can view this realm now");
+        assertThat(page.supportMessage()).contains("Support can view this realm now");
         Instant until = until(r);
         assertThat(until).isBetween(before.plus(Duration.ofMinutes(239)), Instant.now().plus(Duration.ofMinutes(241)));
         assertThat(ui.find("#support-status").getDomAttribute("data-until")).isEqualTo(until.toString().replace("Z", ".000Z"));
@@ -58,21 +55,19 @@ class SupportAccessUiIT {
         ui.assertAccessible("support section, on");
 
         // a reload shows the same, from the server
-        ui.driver.navigate().refresh();
-        SecurityPage.awaitReady(ui);
-        assertThat(ui.visible("#support-status").getText()).isEqualTo(status);
+        page.reload();
+        assertThat(page.supportStatus()).isEqualTo(status);
 
-        new Select(ui.find("#lang-select")).selectByValue("ru");
+        page.language("ru");
         assertThat(ui.find("#support-status").getText())
                 .matches("Поддержка может просматривать эту область до ([^()]*\\D)?\\d{2}:\\d{2} \\(осталось (4 ч|3 ч 59 мин)\\)");
         assertThat(ui.find("#support-stop").getText()).isEqualTo("Остановить");
         ui.element("support-access-ru", "#support-card");
         ui.assertAccessible("support section, on, in Russian");
-        new Select(ui.find("#lang-select")).selectByValue("en");
+        page.language("en");
 
-        ui.click("#support-stop");
-        ui.visible("#support-form");
-        assertThat(ui.visible("#support-message").getText()).isEqualTo("Support access has ended.");
+        page.stopSupport();
+        assertThat(page.supportMessage()).isEqualTo("Support access has ended.");
         assertThat(ui.find("#support-card").getDomAttribute("data-support")).isEqualTo("off");
         assertThat(until(r)).as("stopped on the server").isNull();
     }
@@ -81,28 +76,24 @@ class SupportAccessUiIT {
     void aCustomDurationAndAnOutOfRangeOneWithTheServersWords() {
         TestRealm r = TestRealm.create("ui-support-custom");
         r.makeRealmAdmin(r.addUser("boss", "boss-pw"));
-        ui.open(SecurityPage.url(r.name));
-        ui.visible("#kc-form-login");
-        ui.signIn("boss", "boss-pw");
-        SecurityPage.awaitReady(ui);
+        SecurityPage page = SecurityPage.signIn(ui, r.name, "boss", "boss-pw");
 
         assertThat(ui.find("#support-custom-amount").isEnabled()).as("only with Other:").isFalse();
         ui.click("label[for=support-custom]");
         ui.type("#support-custom-amount", "8");
         new Select(ui.find("#support-custom-unit")).selectByValue("days");
-        ui.click("#support-start");
-        assertThat(ui.visible("#support-message").getText()).isEqualTo("Support access: a whole number of minutes, at most 7 days.");
+        page.startSupport();
+        assertThat(page.supportMessage()).isEqualTo("Support access: a whole number of minutes, at most 7 days.");
         ui.assertAccessible("support section, custom duration refused");
         assertThat(until(r)).isNull();
 
         ui.type("#support-custom-amount", "90");
         new Select(ui.find("#support-custom-unit")).selectByValue("minutes");
         Instant before = Instant.now();
-        ui.click("#support-start");
-        assertThat(ui.visible("#support-status").getText()).contains("(in 1 h 30 min)");
+        page.startSupport();
+        assertThat(page.supportStatus()).contains("(in 1 h 30 min)");
         assertThat(until(r)).isBetween(before.plus(Duration.ofMinutes(89)), Instant.now().plus(Duration.ofMinutes(91)));
-        ui.click("#support-stop");
-        ui.visible("#support-form");
+        page.stopSupport();
         assertThat(until(r)).isNull();
     }
 }
