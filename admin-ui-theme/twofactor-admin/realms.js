@@ -25,9 +25,9 @@ export async function loadRealms() {
   const names = (realms || []).map((r) => r.realm).filter(Boolean);
   if (!names.length) {
     showAlert($("global-alert"), "warning", () => t("noRealms"));
-    $("settings-card").hidden = true;
-    $("sessions-card").hidden = true;
-    $("users-card").hidden = true;
+    for (const card of ["settings-card", "sessions-card", "users-card", "caps-card"]) {
+      $(card).hidden = true;
+    }
     return;
   }
   const select = $("realm-select");
@@ -67,7 +67,7 @@ function askForRealm() {
   const select = $("realm-select");
   select.value = "";
   state.realm = null;
-  for (const card of ["settings-card", "sessions-card", "users-card", "support-card"]) {
+  for (const card of ["settings-card", "sessions-card", "users-card", "caps-card", "support-card"]) {
     $(card).hidden = true;
   }
   showAlert($("global-alert"), "info", () => t("realmChooseText"), null, "realm-choose-message");
@@ -93,7 +93,7 @@ export async function selectRealm(name) {
   if (choose) {
     choose.remove();
   }
-  for (const card of ["settings-card", "sessions-card", "users-card"]) {
+  for (const card of ["settings-card", "sessions-card", "users-card", "caps-card"]) {
     $(card).hidden = false;
   }
   for (const area of ["global-alert", "settings-error", "save-status", "deauthorize-status", "users-status", "support-alert"]) {

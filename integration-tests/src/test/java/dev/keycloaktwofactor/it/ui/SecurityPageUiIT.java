@@ -460,13 +460,16 @@ class SecurityPageUiIT {
         assertThat(new Select(picker).getFirstSelectedOption().getText()).isEqualTo("Choose a realm…");
         assertThat(ui.find("#masthead-realm").getText()).isEqualTo("Realm: not chosen");
         assertThat(ui.find("#settings-card").isDisplayed()).isFalse();
+        assertThat(ui.find("#caps-card").isDisplayed()).isFalse();
         assertThat(ui.find("#users-card").isDisplayed()).isFalse();
+        assertThat(ui.find("#caps-card").isDisplayed()).as("no realm's refusal counts before a realm is picked").isFalse();
         assertThat(ui.visible("#realm-choose-message").getText()).isEqualTo("Choose the realm whose settings you want to manage.");
         ui.assertAccessible("Security page of a master-realm admin, no realm chosen");
         new Select(picker).selectByValue(r.name);
         ui.until("the realm's settings", d -> ui.find("#masthead-realm").getText().equals("Realm: " + r.name)
                 && "ready".equals(ui.find("body").getAttribute("data-state")) && ui.find("#settings-card").isDisplayed());
         assertThat(ui.present("#realm-choose-message")).isFalse();
+        assertThat(ui.find("#caps-card").isDisplayed()).isTrue();
         WebElement activated = ui.find("#smsActivated");
         assertThat(activated.isEnabled()).isTrue();
         assertThat(activated.isSelected()).isFalse();
@@ -496,6 +499,7 @@ class SecurityPageUiIT {
         page.reload();
         assertThat(ui.find("#masthead-realm").getText()).isEqualTo("Realm: not chosen");
         assertThat(ui.find("#settings-card").isDisplayed()).isFalse();
+        assertThat(ui.find("#caps-card").isDisplayed()).isFalse();
 
         ui.click("#sign-out");
         ui.until("signed out", d -> ui.url().startsWith(SecurityPage.url("master")) && ui.find("#view-signin").isDisplayed());
