@@ -183,15 +183,12 @@ public final class PhoneConfirmation {
             return true;
         }
         EventBuilder refusal = step.event().clone().user(user).detail("reason", "numbers_per_hour");
-        if (actionId == null) {
-            // "Confirm now" at sign-in: an error of the sign-in step's event. Unlike the action's, this refusal is
-            // not counted in twofactor_send_refused_total nor in the realm's send refusals (README, "Run a cluster",
-            // Metrics): so it has always been, and counting it would change what admins see
-            refusal.error(CodeFactor.EVENT_SEND_REFUSED);
-            return false;
+        if (actionId != null) {
+            // the confirm-phone action's own event; "Confirm now" at sign-in records an error of the sign-in step's
+            refusal.event(EventType.CUSTOM_REQUIRED_ACTION_ERROR).detail("custom_required_action", actionId);
         }
-        refusal.event(EventType.CUSTOM_REQUIRED_ACTION_ERROR).detail("custom_required_action", actionId)
-                .error(CodeFactor.EVENT_SEND_REFUSED);
+        refusal.error(CodeFactor.EVENT_SEND_REFUSED);
+        // either way a refused send, counted as README ("Send caps", Metrics) says every refused send is
         TwoFactorMetrics.sendRefused("confirm_numbers_hourly_cap");
         SendRefusals.count(step.session().singleUseObjects(), step.realm().getId(), SendRefusals.Cap.CONFIRM_NUMBERS);
         return false;

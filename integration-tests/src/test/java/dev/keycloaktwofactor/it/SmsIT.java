@@ -351,6 +351,11 @@ class SmsIT {
                 assertThat(next.doc().text()).as(next.toString()).contains("at most 3 different numbers an hour");
                 assertThat(next.doc().selectFirst(CodePage.FIELD)).isNull();
                 assertThat(twilio.to(n)).hasSize(sent);
+                // counted for the realm's admins like every refused send (the Security page's Send caps card)
+                JsonNode refusals = r.admin.ok(r.admin.get("/" + r.name + "/twofactor/send-refusals"));
+                assertThat(refusals.get("caps")).filteredOn(c -> c.get("cap").asText().equals("confirm_numbers"))
+                        .singleElement().satisfies(c -> assertThat(c.get("refused").asInt()).isEqualTo(1));
+                assertThat(refusals.get("total").asInt()).isEqualTo(1);
             } else {
                 assertThat(next.doc().selectFirst(CodePage.FIELD)).as(next.toString()).isNotNull();
                 twilio.awaitTo(n, sent, Duration.ofSeconds(10));
