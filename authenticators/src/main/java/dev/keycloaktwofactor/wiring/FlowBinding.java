@@ -9,6 +9,7 @@ import dev.keycloaktwofactor.flow.PolicyAction;
 import dev.keycloaktwofactor.flow.SetupAppAction;
 import dev.keycloaktwofactor.model.InvalidSettingException;
 import dev.keycloaktwofactor.model.Refusal;
+import dev.keycloaktwofactor.model.TwoFactorMethod;
 import dev.keycloaktwofactor.model.TwoFactorSettings;
 import dev.keycloaktwofactor.phone.PhoneProfile;
 import org.keycloak.models.RequiredActionProviderModel;
@@ -17,6 +18,7 @@ import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.DefaultAuthenticationFlows;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.resources.admin.AuthenticationManagementResource;
@@ -48,10 +50,17 @@ public final class FlowBinding {
     private FlowBinding() {
     }
 
+    /**
+     * Set while Keycloak's own "Set up Authenticator application" ({@code CONFIGURE_TOTP}) is off because we switched it
+     * off (see {@link #alignBuiltInAppSetup}): only then is it switched on again when the realm leaves the email method.
+     */
+    static final String BUILT_IN_APP_SETUP_OFF = TwoFactorSettings.ATTRIBUTE_PREFIX + "builtInAppSetup.switchedOff";
+
     /** Binds or unbinds so that the realm's flows match the settings. Idempotent. */
     public static void apply(KeycloakSession session, RealmModel realm, TwoFactorSettings settings) {
         boolean wanted = settings.method().isEnabled() || settings.allowlist().isRestricted();
         registerActionsAndProfile(session, realm);
+        alignBuiltInAppSetup(realm, settings.method());
         if (wanted) {
             PageClient.ensureHere(session, realm);
             bindBrowser(session, realm);
@@ -75,6 +84,36 @@ public final class FlowBinding {
         PolicyAction.putFirst(realm);
         PhoneProfile.ensure(session, realm);
         CibaGuard.ensureIn(session, realm);
+    }
+
+    /**
+     * Under the email method the one way to an authenticator app is the switch confirmed by an emailed code
+     * ({@link SetupAppAction}). Keycloak's own "Set up Authenticator application" (required action
+     * {@code CONFIGURE_TOTP}, offered on the account console's Signing in page) would create the same app credential
+     * with no email code, for anyone holding a session signed in within the last five minutes: so under the email
+     * method it is switched off in the realm (the account console no longer offers it, {@code kc_action=CONFIGURE_TOTP}
+     * ends in an error), and switched on again when the realm leaves the email method, if it was on before. Under the
+     * app method users enroll at sign-in through the policy step, and Keycloak's action stays as the admin set it.
+     * Idempotent; re-applied when an admin re-enables the action (docs/security-model.md, "Switching to an app").
+     */
+    static void alignBuiltInAppSetup(RealmModel realm, TwoFactorMethod method) {
+        RequiredActionProviderModel action = realm.getRequiredActionProviderByAlias(UserModel.RequiredAction.CONFIGURE_TOTP.name());
+        if (action == null) {
+            return;
+        }
+        if (method == TwoFactorMethod.EMAIL) {
+            if (action.isEnabled()) {
+                action.setEnabled(false);
+                realm.updateRequiredActionProvider(action);
+                realm.setAttribute(BUILT_IN_APP_SETUP_OFF, "true");
+            }
+        } else if (realm.getAttribute(BUILT_IN_APP_SETUP_OFF) != null) {
+            if (!action.isEnabled()) {
+                action.setEnabled(true);
+                realm.updateRequiredActionProvider(action);
+            }
+            realm.removeAttribute(BUILT_IN_APP_SETUP_OFF);
+        }
     }
 
     private static void registerAction(RealmModel realm, String id, String name) {

@@ -83,6 +83,8 @@ public final class RealmWriteWatch extends AdminEventWatch {
             RealmModel realm = session.realms().getRealm(event.getRealmId());
             if (realm != null) {
                 PolicyAction.putFirst(realm);
+                // and under the email method the one way to an app stays the switch confirmed by email
+                FlowBinding.alignBuiltInAppSetup(realm, TwoFactorSettings.of(realm).method());
             }
             return;
         }
@@ -168,6 +170,8 @@ public final class RealmWriteWatch extends AdminEventWatch {
             }
             LOG.infof("Realm '%s': login flows in line with two-factor method '%s'", realm.getName(), wanted.method().id());
         }
+        // also where the flows stay as they are (a realm bound before this rule, at the next start)
+        FlowBinding.alignBuiltInAppSetup(realm, wanted.method());
         wanted.writeTo(realm);
         if (firstEnablement && writer.logsOutOnFirstEnablement()) {
             Deauthorizer.logoutAllExcept(session, realm, caller);

@@ -90,6 +90,61 @@ class SetupAppIT {
         assertThat(EmailCodes.count(r, "agent")).isEqualTo(mails + 1);
     }
 
+    @Test
+    void keycloaksOwnAppSetupIsNoWayAroundTheEmailCode() {
+        TestRealm r = TestRealm.create("setup-app-builtin");
+        String builtIn = "/" + r.name + "/authentication/required-actions/CONFIGURE_TOTP";
+        assertThat(r.admin.ok(r.admin.get(builtIn)).get("enabled").asBoolean()).as("a new realm has it on").isTrue();
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "email", "resendCooldownSeconds", 1)));
+        assertThat(r.admin.ok(r.admin.get(builtIn)).get("enabled").asBoolean()).as("off under the email method").isFalse();
+
+        String id = r.addUser("agent", "agent-pw");
+        Browser b = r.browser();
+        String accessToken = r.exchange(emailLogin(r, b, "agent", "agent-pw")).get("access_token").asText();
+        assertThat(switchOffered(r, accessToken)).as("our switch is still offered").isTrue();
+        assertThat(createAction(r, accessToken, "otp")).as("the account console offers no set-up of Keycloak's own").isNull();
+        // a session signed in seconds ago (inside Keycloak's five minutes) asks for Keycloak's own set-up directly
+        Browser.Page page = b.open(r.authUrl() + "&kc_action=CONFIGURE_TOTP");
+        assertThat(page.doc().selectFirst(QrPage.QR)).as(page.toString()).isNull();
+        assertThat(page.doc().selectFirst("#kc-totp-secret-qr-code")).as(page.toString()).isNull();
+        assertThat(page.isRedirectToClient()).as(page.toString()).isTrue();
+        assertThat(page.queryParam("kc_action_status")).isEqualTo("error");
+        assertThat(r.admin.ok(r.admin.get("/" + r.name + "/twofactor/users/" + id)).get("totpConfigured").asBoolean()).isFalse();
+
+        // an admin who turns it on again (admin console, Required actions) does not reopen the way
+        JsonNode on = r.admin.ok(r.admin.get(builtIn));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) on).put("enabled", true);
+        r.admin.ok(r.admin.put(builtIn, on));
+        assertThat(r.admin.ok(r.admin.get(builtIn)).get("enabled").asBoolean()).isFalse();
+
+        // leaving the email method gives it back as it was; an admin's own "off" is theirs to keep
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "totp")));
+        assertThat(r.admin.ok(r.admin.get(builtIn)).get("enabled").asBoolean()).as("back on under the app method").isTrue();
+        JsonNode off = r.admin.ok(r.admin.get(builtIn));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) off).put("enabled", false);
+        r.admin.ok(r.admin.put(builtIn, off));
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "email")));
+        r.admin.ok(r.putSettings(r.admin, Map.of("method", "none")));
+        assertThat(r.admin.ok(r.admin.get(builtIn)).get("enabled").asBoolean()).as("the admin had it off").isFalse();
+    }
+
+    /**
+     * The set-up action the account console's "Signing in" page offers for a credential type, or null (Keycloak leaves
+     * a type out altogether when the user has none of it and nothing sets one up).
+     */
+    private static String createAction(TestRealm r, String accessToken, String type) {
+        HttpAnswer answer = AdminClient.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        r.kc.baseUrl() + "/realms/" + r.name + "/account/credentials"))
+                .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").GET().build());
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        for (JsonNode t : answer.json()) {
+            if (type.equals(t.path("type").asText())) {
+                return t.path("createAction").isTextual() ? t.get("createAction").asText() : null;
+            }
+        }
+        return null;
+    }
+
     /** What the account console's "Signing in" page lists, from the account REST API it calls. */
     private static boolean switchOffered(TestRealm r, String accessToken) {
         HttpAnswer answer = AdminClient.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
