@@ -52,6 +52,14 @@ stop_leftovers() {
     fi
     stop_pidfile "$f"
   done
+  # a catcher of this checkout that lost its pid file (seen once: its pid file gone, the catcher still on 1025)
+  if command -v pgrep >/dev/null 2>&1 && pgrep -f -- "$CATCHER_JAR" >/dev/null 2>&1; then
+    found=1
+    say "Stopping a mail catcher of this demo whose pid file was gone"
+    pkill -TERM -f -- "$CATCHER_JAR" 2>/dev/null || true
+    for _ in $(seq 1 30); do pgrep -f -- "$CATCHER_JAR" >/dev/null 2>&1 || break; sleep 0.5; done
+    pkill -KILL -f -- "$CATCHER_JAR" 2>/dev/null || true
+  fi
   [ "$found" = 1 ] || say "No demo process is running."
 }
 
@@ -85,6 +93,9 @@ if [ -f "$RUN_DIR/keycloak.pid" ] && alive "$(cat "$RUN_DIR/keycloak.pid" 2>/dev
   fail "The demo is already running (pid $(cat "$RUN_DIR/keycloak.pid")). Stop it first: ./run-demo.sh stop"
 fi
 stop_pidfile "$RUN_DIR/mail-catcher.pid"   # a catcher left over from a demo that died
+if command -v pgrep >/dev/null 2>&1 && pgrep -f -- "$CATCHER_JAR" >/dev/null 2>&1; then
+  stop_leftovers   # ...or one of this checkout whose pid file was lost
+fi
 
 for spec in "$HTTP_PORT:Keycloak" "$MANAGEMENT_PORT:Keycloak's management interface" \
             "$SMTP_PORT:the mail catcher (SMTP)" "$INBOX_PORT:the mail catcher (inbox)"; do
