@@ -60,7 +60,6 @@ public final class FlowBinding {
     public static void apply(KeycloakSession session, RealmModel realm, TwoFactorSettings settings) {
         boolean wanted = settings.method().isEnabled() || settings.allowlist().isRestricted();
         registerActionsAndProfile(session, realm);
-        alignBuiltInAppSetup(realm, settings.method());
         if (wanted) {
             PageClient.ensureHere(session, realm);
             bindBrowser(session, realm);
@@ -71,6 +70,8 @@ public final class FlowBinding {
             unbind(session, realm, DIRECT_GRANT_ALIAS, ORIGINAL_DIRECT_GRANT, DefaultAuthenticationFlows.DIRECT_GRANT_FLOW,
                     realm::setDirectGrantFlow);
         }
+        // only once the flows are bound: a method refused above must not reopen Keycloak's own app set-up
+        alignBuiltInAppSetup(realm, settings.method());
     }
 
     /**
