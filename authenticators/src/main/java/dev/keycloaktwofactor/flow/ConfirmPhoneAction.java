@@ -4,7 +4,6 @@ import dev.keycloaktwofactor.code.CodeStep;
 import dev.keycloaktwofactor.factor.PhoneConfirmation;
 import dev.keycloaktwofactor.model.TwoFactorSettings;
 import dev.keycloaktwofactor.sms.SmsGateway;
-import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 
 /**
@@ -13,21 +12,12 @@ import org.keycloak.authentication.RequiredActionContext;
  * locked and marked "Confirmed"; the same action lets its owner unpin it, after a second "Unpin" that names what
  * follows (so one stray click does not cost them their way in).
  */
-public class ConfirmPhoneAction extends SingletonAction {
+public class ConfirmPhoneAction extends UserStartedAction {
 
     public static final String PROVIDER_ID = "twofactor-confirm-phone";
 
     /** The page, its rules and its code: this class only lets Keycloak reach them. */
     private static final PhoneConfirmation CONFIRMATION = PhoneConfirmation.ofTypedNumber(PROVIDER_ID);
-
-    @Override
-    public InitiatedActionSupport initiatedActionSupport() {
-        return InitiatedActionSupport.SUPPORTED;
-    }
-
-    @Override
-    public void evaluateTriggers(RequiredActionContext context) {
-    }
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {

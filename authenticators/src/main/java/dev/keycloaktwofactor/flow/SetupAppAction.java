@@ -8,7 +8,6 @@ import dev.keycloaktwofactor.factor.AuthenticatorAppFactor;
 import dev.keycloaktwofactor.factor.CodeFactor;
 import dev.keycloaktwofactor.model.TwoFactorMethod;
 import dev.keycloaktwofactor.model.TwoFactorSettings;
-import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 
 /**
@@ -17,7 +16,7 @@ import org.keycloak.authentication.RequiredActionContext;
  * from the app and "Complete the setup". From then on their login asks for the app's code and sends no email;
  * removing the app in the account console brings the email code back.
  */
-public class SetupAppAction extends SingletonAction {
+public class SetupAppAction extends UserStartedAction {
 
     public static final String PROVIDER_ID = "twofactor-setup-app";
     static final String NOTE_EMAIL_CONFIRMED = "twofactor.setup-app.email-confirmed";
@@ -27,15 +26,6 @@ public class SetupAppAction extends SingletonAction {
 
     public SetupAppAction() {
         super(PROVIDER_ID, "Switch to an authenticator app (confirmed by email)");
-    }
-
-    @Override
-    public InitiatedActionSupport initiatedActionSupport() {
-        return InitiatedActionSupport.SUPPORTED;
-    }
-
-    @Override
-    public void evaluateTriggers(RequiredActionContext context) {
     }
 
     @Override

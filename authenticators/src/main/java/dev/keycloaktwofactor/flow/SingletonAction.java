@@ -6,7 +6,7 @@ import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.models.KeycloakSession;
 
 /**
- * A required action of ours ({@link PolicyAction}, {@link SetupAppAction}, {@link ConfirmPhoneAction}) is its own
+ * A required action of ours ({@link PolicyAction}; the user-started {@link UserStartedAction}s) is its own
  * factory: one shared instance (it keeps no state of a login; that is in the authentication session), with nothing
  * to read at start and nothing to stop.
  */
